@@ -95,6 +95,7 @@ class DemoStore:
         """``"down"`` makes every call raise BackendUnavailable (for outage demos and tests)."""
         self.refund_window = timedelta(days=refund_window_days)
         self._catalog = catalog
+        """The parsed catalog.yaml; loaded once, on first use, unless given."""
         self._engine: Engine | None = None
         self._ready = False
         self._lock = threading.Lock()
@@ -108,6 +109,15 @@ class DemoStore:
             fail_mode=str(own.get("fail_mode") or ""),
             refund_window_days=int(own.get("refund_window_days", 30)),
         )
+
+    @property
+    def shop_name(self) -> str:
+        return str(self._load_catalog()["shop"].get("name", "Demo shop"))
+
+    def _load_catalog(self) -> dict[str, Any]:
+        if self._catalog is None:
+            self._catalog = seed.load_catalog()
+        return self._catalog
 
     # --- database plumbing ---------------------------------------------------
 
@@ -126,7 +136,7 @@ class DemoStore:
                 self._engine = self._make_engine()
             if not self._ready:
                 tables.metadata.create_all(self._engine)
-                catalog = self._catalog or seed.load_catalog()
+                catalog = self._load_catalog()
                 try:
                     with self._engine.begin() as conn:
                         seed.seed(conn, catalog)
@@ -196,6 +206,10 @@ class DemoStore:
             )
             for p in conn.execute(query).mappings()
         ]
+
+    def all_products(self) -> list[Product]:
+        with self._db() as conn:
+            return self._products(conn)
 
     def search_products(self, query: str, *, limit: int = 5) -> list[Product]:
         with self._db() as conn:
