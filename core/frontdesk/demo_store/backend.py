@@ -155,6 +155,8 @@ class DemoStore:
             with engine.begin() as conn:
                 yield conn
         except (SQLAlchemyError, OSError) as exc:
+            if self._engine is not None:
+                self._engine.dispose()  # pooled connections may hold the broken file open; reconnect next time
             raise BackendUnavailable(f"the demo store's database cannot be used: {exc.__class__.__name__}") from exc
 
     # --- urls ----------------------------------------------------------------
