@@ -274,6 +274,15 @@ def test_settings_from_the_whole_config(tmp_path):
     assert explicit.find_order("1002").status == "processing" and (tmp_path / "other.db").is_file()
 
 
+def test_settings_as_frontdesk_passes_them(tmp_path):
+    # app_state gives the [plugins.demo] table plus data_dir, public_url and the [shop] table.
+    store = DemoStore.from_settings({"fail_mode": "down", "data_dir": str(tmp_path),
+                                     "public_url": "http://127.0.0.1:9999",
+                                     "shop": {"public_url": "http://127.0.0.1:9999"}})
+    assert store.fail_mode == "down" and store.public_url == "http://127.0.0.1:9999"
+    assert store.database.endswith(f"{tmp_path.name}/demo_store.db")
+
+
 # --- plugin hooks -------------------------------------------------------------
 
 

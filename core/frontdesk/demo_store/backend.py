@@ -42,14 +42,16 @@ MAX_QUANTITY = 99
 def demo_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """The demo store's own settings, from either its ``[plugins.demo]`` table or the whole config.
 
-    Given the whole config, ``data_dir`` and ``[shop] public_url`` fill in what the plugin table
-    leaves out; the config's top-level ``database`` belongs to Frontdesk and is never used here.
+    Given the whole config (it has ``plugins``), ``data_dir`` and ``[shop] public_url`` fill in what
+    the plugin table leaves out; the config's top-level ``database`` belongs to Frontdesk and is
+    never used here. A plugin table may carry a ``shop`` table too (Frontdesk adds one).
     """
-    if "plugins" not in settings and "shop" not in settings:
-        return dict(settings)
-    plugins = settings.get("plugins") or {}
-    own = dict(plugins.get("demo") or plugins.get("demo_store") or {})
-    own.setdefault("data_dir", settings.get("data_dir", DEFAULT_DATA_DIR))
+    if "plugins" in settings:
+        plugins = settings.get("plugins") or {}
+        own = dict(plugins.get("demo") or plugins.get("demo_store") or {})
+        own.setdefault("data_dir", settings.get("data_dir", DEFAULT_DATA_DIR))
+    else:
+        own = dict(settings)
     own.setdefault("public_url", (settings.get("shop") or {}).get("public_url", DEFAULT_PUBLIC_URL))
     return own
 
