@@ -1,0 +1,49 @@
+"""Order numbers: "#1001", "order 1001", "order no. 1001", "one zero zero one" → "1001".
+
+Only digits count as order numbers (Shopify "#1001" names and WooCommerce ids are numeric).
+Phone numbers (9+ digits), prices, years, quantities and postcodes are left to their own
+extractors; a bare number with no cue gets a low score so those win any overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from frontdesk.nlu.context import expected_types
+from frontdesk.nlu.numbers import DIGIT_WORDS
+from frontdesk.registry import Entity
+
+_CUE = r"(?:order|purchase|parcel|package|confirmation|reference|ref)"
+_AFTER_CUE = r"(?:\s*(?:number|num|no\.?|nr\.?|id|#|ref(?:erence)?|code)\b)?\s*(?:is|was|=|:)?\s*#?\s*"
+CUED = re.compile(rf"\b{_CUE}{_AFTER_CUE}(\d{{3,10}})\b", re.I)
+HASH = re.compile(r"(?<![\w&])#\s?(\d{3,10})\b")
+NUMBER_CUE = re.compile(r"\b(?:number|no\.|nr\.?)\s*(?:is|was|:)?\s*#?(\d{3,8})\b", re.I)
+BARE = re.compile(r"(?<![\w#£$€.,:/-])(\d{3,8})(?![\w%:/-]|[.,]\d)")
+_DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine)"
+SPOKEN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{2,11}}\b", re.I)
+SPOKEN_CUE = re.compile(rf"\b{_CUE}\b[\w\s.#]{{0,12}}$", re.I)
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|from|of|year|until|till|before|after|by)\s*$", re.I)
+_MONEY_AFTER = re.compile(r"^\s*(?:pounds?|quid|dollars?|bucks|euros?|pence|p\b|gbp|usd|eur|%|percent)", re.I)
+_UNIT_AFTER = re.compile(r"^\s*(?:days?|weeks?|months?|years?|hours?|mins?|minutes?|items?|pcs|pieces|units|kg|g\b|ml|cm|mm)", re.I)
+
+
+def extract_order_numbers(text: str, context: dict[str, Any]) -> Iterator[Entity]:
+    expecting = "order_number" in expected_types(context)
+    for pattern, score in ((CUED, 1.0), (HASH, 0.98), (NUMBER_CUE, 0.85)):
+        for m in pattern.finditer(text):
+            yield Entity("order_number", m.group(1), m.group(0), m.start(), m.end(), score)
+    for m in BARE.finditer(text):
+        digits = m.group(1)
+        before, after = text[: m.start()], text[m.end() :]
+        if _MONEY_AFTER.match(after) or _UNIT_AFTER.match(after):
+            continue
+        if _YEAR.match(digits) and _YEAR_BEFORE.search(before) and not expecting:
+            continue
+        yield Entity("order_number", digits, digits, m.start(), m.end(), 0.96 if expecting else 0.5)
+    for m in SPOKEN.finditer(text):
+        digits = "".join(DIGIT_WORDS[w.lower()] for w in re.split(r"[\s,-]+", m.group(0)))
+        cued = expecting or bool(SPOKEN_CUE.search(text[: m.start()]))
+        yield Entity("order_number", digits, m.group(0), m.start(), m.end(), 0.95 if cued else 0.6)
