@@ -38,6 +38,7 @@ class ActionContext:
     handoff_reason: str | None = None
     cleared_slots: set[str] = field(default_factory=set)
     verification: VerificationResult | None = None
+    solved: bool = False
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -91,6 +92,10 @@ class ActionContext:
         if note:
             self.memory.setdefault("handoff_notes", []).append(note)
         return self.frontdesk.engine.handoff_reply(self.conversation.site)
+
+    def mark_solved(self) -> None:
+        """The customer's request is done: the conversation becomes ``solved`` (and the widget may ask for a rating)."""
+        self.solved = True
 
     def emit(self, event_type: str, data: dict[str, Any] | None = None) -> None:
         self.frontdesk.record_event(self.conversation.id, event_type, data or {})

@@ -68,7 +68,7 @@ class ConversationView:
 
     @property
     def verified_orders(self) -> list[str]:
-        return list(self.state.get("verified_orders", []))
+        return list((self.state.get("memory") or {}).get("verified_orders", []))
 
     @classmethod
     def of(cls, row: Conversation) -> "ConversationView":
@@ -181,6 +181,6 @@ class Conversations:
                 state = row.state or {}
                 ident = state.get("identity") or {}
                 if (email and ident.get("email") == email.lower()) or (phone and ident.get("phone") == phone) \
-                        or (order_number and order_number in state.get("verified_orders", [])):
+                        or (order_number and order_number in (state.get("memory") or {}).get("verified_orders", [])):
                     matches.append(row.id)
             return matches

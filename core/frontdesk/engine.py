@@ -50,6 +50,7 @@ class Turn:
     intent: str | None = None
     confidence: float | None = None
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    solved: bool = False
 
     @property
     def memory(self) -> dict[str, Any]:
@@ -129,6 +130,8 @@ class Engine:
         self._tag_customer_message(customer.id, turn)
         if turn.handoff_reason:
             self.fd.request_handoff(conversation.id, turn.handoff_reason)
+        elif turn.solved:
+            self.fd.mark_solved(conversation.id)
         return stored
 
     def _save_state(self, conversation_id: str, turn: Turn) -> None:
@@ -183,7 +186,8 @@ class Engine:
         if self._text_slot(form, asking) and self._switching(turn, form, strict=True):
             return self._start(turn)
         filled = self._fill_slot(turn, form, asking)
-        self._fill_from_entities(turn, form)
+        if not self._text_slot(form, asking):  # "10 / Blue" answers "which one?"; it is not a quantity of 10
+            self._fill_from_entities(turn, form)
         if filled:
             form["retries"] = 0
             return self._advance(turn, form)
@@ -225,7 +229,8 @@ class Engine:
         turn.state["expecting"] = None
         return [reply(text)]
 
-    def _advance(self, turn: Turn, form: dict[str, Any]) -> list[Reply]:
+    def _advance(self, turn: Turn, form: dict[str, Any], *, run: bool = True) -> list[Reply]:
+        """Ask for the next missing slot, then confirm, then (if ``run``) act."""
         intent = self.fd.intent(form["intent"], turn.conversation.language)
         self._prefill_known(turn, form)
         for slot in self._all_slots(turn, form):
@@ -239,7 +244,7 @@ class Engine:
             turn.state["expecting"] = {"intent": intent.name, "slot": "confirm", "entity": "yes|no"}
             return [reply(intent.confirm.format_map(_Missing(form["slots"])), ("Yes", "No"))]
         turn.state["expecting"] = None
-        return self._run_action(turn, form)
+        return self._run_action(turn, form) if run else []
 
     # --- slots ------------------------------------------------------------------------
 
@@ -319,6 +324,10 @@ class Engine:
             turn.state["form"] = None
             return [reply(f"{exc.reason} A person from our team can look at it with you.", (TALK_TO_PERSON,))]
         self._after_action(turn, form, ctx)
+        if turn.state.get("form") is form and not ctx.asks and ctx.cleared_slots:
+            replies += self._advance(turn, form, run=False)  # ask again for what the action set aside
+        if ctx.solved:
+            turn.solved = True
         return replies
 
     def _call_handler(self, ctx: ActionContext) -> list[Reply]:
@@ -409,6 +418,8 @@ def slot_value(slot: Slot, entities: list[Entity], text: str | None) -> Any:
     for entity in entities:
         if entity.type in wanted:
             return json_safe(entity.value)
+    if text is not None and "product" in wanted and text.strip():
+        return text.strip()  # asked "which product?": search for whatever they typed
     if text is not None and "postcode" in wanted:
         if looks_like_postcode(text.strip()):  # a bare "94107" when we asked for a postcode
             return text.strip().upper()
