@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from frontdesk.commerce import (
     ActionNotAllowed,
@@ -81,8 +81,9 @@ class ShopifyBackend:
         if not found:
             # Loose spelling ("trail runer"): Shopify's search is word-exact, so match the words against the
             # catalogue's titles here and ask for the closest titles instead.
-            titles = [m[0] for m in process.extract(" ".join(words), self.catalog_names(), scorer=fuzz.WRatio,
-                                                    limit=limit, score_cutoff=75)]
+            matches = process.extract(" ".join(words), self.catalog_names(), scorer=fuzz.WRatio,
+                                      processor=utils.default_process, limit=limit, score_cutoff=75)
+            titles = [m[0] for m in matches]
             if titles:
                 found = self._search(" OR ".join(f'title:"{t}"' for t in titles), limit)
                 found.sort(key=lambda p: titles.index(p.title) if p.title in titles else len(titles))
