@@ -1,0 +1,75 @@
+"""How the voice line talks to the conversation engine.
+
+:class:`Bot` is the small surface a call needs; :class:`FrontdeskBot` implements it
+with core's ``Frontdesk`` object so calls share intents, actions, verification,
+storage and handoff with the chat widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str
+    quick_replies: tuple[str, ...] = ()
+    role: str = "bot"
+
+
+class Bot(Protocol):
+    def start_conversation(self, caller_id: str | None, transport: str) -> str: ...
+    def handle(self, conversation_id: str, text: str) -> list[BotReply]: ...
+    def expecting(self, conversation_id: str) -> dict[str, Any] | None: ...
+    def status(self, conversation_id: str) -> str: ...
+    def note(self, conversation_id: str, event: str, data: dict[str, Any]) -> None: ...
+
+
+def _as_reply(message: Any) -> BotReply:
+    """Core returns stored messages (or Reply objects); keep text and quick replies."""
+    if hasattr(message, "to_api"):
+        message = message.to_api()
+    if isinstance(message, dict):
+        return BotReply(str(message.get("text") or ""), tuple(message.get("quick_replies") or ()), message.get("role", "bot"))
+    text = getattr(message, "text", "") or ""
+    quick = getattr(message, "quick_replies", None)
+    if quick is None and hasattr(message, "payload"):
+        quick = (getattr(message, "payload") or {}).get("quick_replies")
+    if quick is None and hasattr(message, "to_dict"):
+        quick = message.to_dict().get("quick_replies")
+    return BotReply(str(text), tuple(quick or ()), getattr(message, "role", "bot") or "bot")
+
+
+class FrontdeskBot:
+    """The real engine: ``frontdesk.engine.handle(conv_id, text, channel="voice")``."""
+
+    channel = "voice"
+
+    def __init__(self, frontdesk: Any, site: str | None = None):
+        self.frontdesk = frontdesk
+        sites = frontdesk.settings.get("sites") or [{}]
+        self.site = site or sites[0].get("key", "default")
+
+    def start_conversation(self, caller_id: str | None, transport: str) -> str:
+        # The phone network vouches for caller ID (Twilio's From, Asterisk's CALLERID(num)),
+        # so core's verification may match it against the order's phone number.
+        conversation, _token = self.frontdesk.conversations.create(self.site, channel=self.channel,
+                                                                  trusted_phone=caller_id or None)
+        self.frontdesk.call_event("conversation_started", conversation=conversation)
+        return str(conversation.id)
+
+    def handle(self, conversation_id: str, text: str) -> list[BotReply]:
+        messages = self.frontdesk.engine.handle(conversation_id, text, channel=self.channel)
+        return [_as_reply(m) for m in messages or []]
+
+    def expecting(self, conversation_id: str) -> dict[str, Any] | None:
+        view = self.frontdesk.conversations.get(conversation_id)
+        return getattr(view, "expecting", None) if view is not None else None
+
+    def status(self, conversation_id: str) -> str:
+        view = self.frontdesk.conversations.get(conversation_id)
+        return getattr(view, "status", "open") if view is not None else "closed"
+
+    def note(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
+        self.frontdesk.record_event(conversation_id, f"voice.{event}", data)

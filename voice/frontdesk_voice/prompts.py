@@ -1,0 +1,79 @@
+"""Fixed prompts and a cache of synthesised speech.
+
+Prompts (greeting, "sorry, I didn't catch that", …) are rendered at start-up, and any
+reply the bot says often (the order-number question) is kept once synthesised, so
+the caller hears them with no synthesis delay.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Iterator
+
+import yaml
+
+from frontdesk_voice.audio import resample
+from frontdesk_voice.sentences import split_sentences
+
+
+@lru_cache(maxsize=None)
+def default_prompts(language: str) -> dict[str, str]:
+    return yaml.safe_load(files("frontdesk_voice").joinpath(f"prompts/{language}.yaml").read_text())
+
+
+class PromptBook:
+    def __init__(self, language: str = "en", overrides: dict[str, str] | None = None, shop: str = "our shop"):
+        self._texts = {**default_prompts(language), **(overrides or {})}
+        self.shop = shop
+
+    def text(self, key: str) -> str:
+        template = self._texts.get(key, key)
+        return template.replace("{shop}", self.shop)
+
+    def all_texts(self) -> list[str]:
+        return [self.text(k) for k in self._texts]
+
+
+class SpeechCache:
+    """Sentence → PCM at a given rate, least recently used dropped first."""
+
+    def __init__(self, tts: Any, max_entries: int = 512):
+        self.tts = tts
+        self._items: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def _get(self, key: tuple[str, int]) -> bytes | None:
+        with self._lock:
+            pcm = self._items.get(key)
+            if pcm is not None:
+                self._items.move_to_end(key)
+            return pcm
+
+    def _put(self, key: tuple[str, int], pcm: bytes) -> None:
+        with self._lock:
+            self._items[key] = pcm
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+    def speak(self, text: str, rate: int) -> Iterator[tuple[str, bytes]]:
+        """Each sentence of ``text`` as PCM at ``rate``: from the cache, or synthesised now."""
+        for sentence in split_sentences(text):
+            key = (sentence, rate)
+            pcm = self._get(key)
+            if pcm is None:
+                raw = b"".join(self.tts.synthesize(sentence))
+                pcm = resample(raw, self.tts.sample_rate, rate)
+                self._put(key, pcm)
+            yield sentence, pcm
+
+    def prerender(self, texts: list[str], rates: tuple[int, ...]) -> int:
+        count = 0
+        for text in texts:
+            for rate in rates:
+                for _ in self.speak(text, rate):
+                    count += 1
+        return count

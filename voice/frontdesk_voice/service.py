@@ -1,0 +1,92 @@
+"""The voice line of one Frontdesk process: shared engines, prompts, live calls.
+
+Models load once here and every call shares them (a Vosk model or pocketsphinx's
+decoder pool, one Piper voice).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from typing import Any, Callable
+
+from frontdesk_voice.bot import Bot
+from frontdesk_voice.call import AudioSink, Call
+from frontdesk_voice.prompts import PromptBook, SpeechCache
+from frontdesk_voice.speech import EngineRegistry
+from frontdesk_voice.vad import EndpointerConfig
+
+log = logging.getLogger("frontdesk_voice")
+
+PHONE_RATE = 8000
+BROWSER_RATE = 16000
+
+
+def choose_stt(settings: dict[str, Any]) -> str:
+    """Vosk when a model is configured; otherwise pocketsphinx, which ships English."""
+    return settings.get("stt") or ("vosk" if settings.get("vosk_model") else "pocketsphinx")
+
+
+class VoiceService:
+    def __init__(self, bot: Bot, settings: dict[str, Any] | None = None, engines: EngineRegistry | None = None,
+                 stt: Any = None, tts: Any = None, shop: str = "our shop"):
+        self.settings = dict(settings or {})
+        self.language = self.settings.get("language", "en")
+        self.bot = bot
+        engines = engines or default_engines()
+        self.stt = stt or engines.get("stt", choose_stt(self.settings)).create(self.settings)
+        self.tts = tts or engines.get("tts", self.settings.get("tts", "piper")).create(self.settings)
+        self.prompts = PromptBook(self.language, self.settings.get("prompts"), shop=self.settings.get("shop_name", shop))
+        self.speech = SpeechCache(self.tts)
+        self.no_input_s = float(self.settings.get("no_input_seconds", 8.0))
+        self.turn_metrics: deque[dict[str, Any]] = deque(maxlen=1000)
+        self.calls: set[Call] = set()
+        self._lock = threading.Lock()
+        self._listeners: dict[int, Callable[[dict[str, Any]], None]] = {}
+
+    def endpointer_config(self) -> EndpointerConfig:
+        return EndpointerConfig(
+            aggressiveness=int(self.settings.get("vad_aggressiveness", 3)),
+            end_silence_ms=int(self.settings.get("end_silence_ms", 400)),
+            min_speech_ms=int(self.settings.get("min_speech_ms", 180)),
+        )
+
+    def prerender(self) -> int:
+        """Synthesise the fixed prompts for phones and browsers before the first call."""
+        return self.speech.prerender(self.prompts.all_texts(), (PHONE_RATE, BROWSER_RATE))
+
+    def speech_for(self, text: str, rate: int):
+        return self.speech.speak(text, rate)
+
+    def new_call(self, sink: AudioSink, *, caller_id: str | None, transport: str, in_rate: int = PHONE_RATE,
+                 on_event: Callable[[dict[str, Any]], None] | None = None) -> Call:
+        call = Call(self, sink, caller_id=caller_id, transport=transport, in_rate=in_rate)
+        with self._lock:
+            self.calls.add(call)
+            if on_event:
+                self._listeners[id(call)] = on_event
+        return call
+
+    def call_ended(self, call: Call) -> None:
+        with self._lock:
+            self.calls.discard(call)
+            self._listeners.pop(id(call), None)
+
+    def emit(self, call: Call, event: dict[str, Any]) -> None:
+        listener = self._listeners.get(id(call))
+        if listener:
+            try:
+                listener(event)
+            except Exception as error:
+                log.debug("event listener failed: %s", error)
+
+
+def default_engines() -> EngineRegistry:
+    """The engines this distribution ships (what its ``register_speech_engines`` registers)."""
+    from frontdesk_voice.engines import builtin_factories
+
+    registry = EngineRegistry()
+    for factory in builtin_factories():
+        registry.register(factory)
+    return registry

@@ -1,0 +1,96 @@
+"""pocketsphinx: the English recogniser that needs no download (its PyPI wheel carries en-US).
+
+Used when no Vosk model is configured. A pocketsphinx ``Decoder`` holds the model,
+so decoders are pooled: one per utterance being decoded at the same moment, reused
+across calls. Closed grammars are JSGF searches added once per decoder.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Any
+
+from pocketsphinx import Decoder
+
+from frontdesk_voice.speech import Grammar
+
+
+class PocketsphinxEngine:
+    name = "pocketsphinx"
+    sample_rate = 16000
+    language = "en"
+
+    def __init__(self, settings: dict[str, Any] | None = None):
+        self._options = dict((settings or {}).get("pocketsphinx_options", {}))
+        self._pool: queue.SimpleQueue[Decoder] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self.decoders_created = 0
+        self._pool.put(self._new_decoder())  # load the model now, not on the first call
+
+    def _new_decoder(self) -> Decoder:
+        decoder = Decoder(samprate=self.sample_rate, loglevel="FATAL", **self._options)
+        decoder.frontdesk_grammars = set()  # type: ignore[attr-defined]
+        with self._lock:
+            self.decoders_created += 1
+        return decoder
+
+    def _acquire(self) -> Decoder:
+        try:
+            return self._pool.get_nowait()
+        except queue.Empty:
+            return self._new_decoder()
+
+    def _release(self, decoder: Decoder) -> None:
+        self._pool.put(decoder)
+
+    def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream":
+        decoder = self._acquire()
+        try:
+            if grammar is not None and grammar.jsgf:
+                if grammar.kind not in decoder.frontdesk_grammars:
+                    decoder.add_jsgf_string(grammar.kind, grammar.jsgf)
+                    decoder.frontdesk_grammars.add(grammar.kind)
+                decoder.activate_search(grammar.kind)
+            else:
+                decoder.activate_search("_default")
+            decoder.start_utt()
+        except Exception:
+            self._release(decoder)
+            raise
+        return PocketsphinxStream(self, decoder)
+
+
+class PocketsphinxStream:
+    def __init__(self, engine: PocketsphinxEngine, decoder: Decoder):
+        self._engine, self._decoder = engine, decoder
+        self._done = False
+        self._text = ""
+
+    def feed(self, pcm16: bytes) -> None:
+        if not self._done and pcm16:
+            self._decoder.process_raw(pcm16, False, False)
+
+    def partial(self) -> str:
+        if self._done:
+            return self._text
+        hyp = self._decoder.hyp()
+        return hyp.hypstr if hyp is not None else ""
+
+    def final(self) -> str:
+        if not self._done:
+            self._done = True
+            try:
+                self._decoder.end_utt()
+                hyp = self._decoder.hyp()
+                self._text = hyp.hypstr if hyp is not None else ""
+            finally:
+                self._engine._release(self._decoder)
+        return self._text
+
+    def __del__(self) -> None:  # an abandoned stream (hang-up) still returns its decoder
+        if not self._done:
+            try:
+                self.final()
+            except Exception:
+                pass

@@ -1,0 +1,75 @@
+"""Routes: the TwiML webhook, the three WebSocket transports and a test page for browser calling.
+
+* ``POST /voice/twilio/twiml`` — point a Twilio number's "A call comes in" webhook here
+* ``WS /voice/twilio`` — Twilio Media Streams (``<Connect><Stream>``)
+* ``WS /voice/asterisk`` — Asterisk ``chan_websocket`` (``Dial(WebSocket/frontdesk/c(ulaw)…)``)
+* ``WS /voice/browser`` — browser calling (the widget's call button; protocol in README.md)
+* ``GET /voice/call`` — a bare page to try browser calling
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from flask_sock import Sock
+
+from frontdesk_voice.transports import asterisk, browser, twilio
+
+log = logging.getLogger("frontdesk_voice.web")
+
+EXTENSION_KEY = "frontdesk_voice"
+
+
+def voice_service() -> Any:
+    """The process's :class:`VoiceService`, built on first use if start-up did not."""
+    from frontdesk_voice.plugin import service_for
+
+    return service_for(current_app.extensions["frontdesk"])
+
+
+def public_ws_url(path: str) -> str:
+    settings = voice_settings_of(current_app.extensions["frontdesk"])
+    base = settings.get("public_url") or current_app.extensions["frontdesk"].settings.get("shop", {}).get("public_url") or ""
+    if not base or "127.0.0.1" in base or "localhost" in base:
+        scheme = "wss" if request.headers.get("X-Forwarded-Proto", request.scheme) == "https" else "ws"
+        return f"{scheme}://{request.host}{path}"
+    base = base.rstrip("/")
+    return base.replace("https://", "wss://").replace("http://", "ws://") + path
+
+
+def voice_settings_of(frontdesk: Any) -> dict[str, Any]:
+    settings = frontdesk.settings
+    return {**settings.get("plugins", {}).get("voice", {}), **settings.get("voice", {})}
+
+
+def make_blueprint() -> Blueprint:
+    blueprint = Blueprint("voice", __name__, url_prefix="/voice")
+    sock = Sock()
+
+    @blueprint.route("/twilio/twiml", methods=["GET", "POST"])
+    def twilio_twiml() -> Response:
+        caller = request.values.get("From") or None
+        body = twilio.twiml(public_ws_url("/voice/twilio"), caller)
+        return Response(body, mimetype="text/xml")
+
+    @sock.route("/twilio", bp=blueprint)
+    def twilio_stream(ws: Any) -> None:
+        twilio.serve(ws, voice_service())
+
+    @sock.route("/asterisk", bp=blueprint)
+    def asterisk_stream(ws: Any) -> None:
+        asterisk.serve(ws, voice_service(), caller_id=request.args.get("caller") or None)
+
+    @sock.route("/browser", bp=blueprint)
+    def browser_stream(ws: Any) -> None:
+        browser.serve(ws, voice_service())
+
+    @blueprint.route("/call")
+    def call_page() -> Response:
+        page = files("frontdesk_voice").joinpath("static/call.html").read_text(encoding="utf-8")
+        return Response(page, mimetype="text/html")
+
+    return blueprint
