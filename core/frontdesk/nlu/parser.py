@@ -66,7 +66,7 @@ class NLU:
         self, text: str, context: dict[str, Any] | None = None, expected_intents: Iterable[str] | None = None
     ) -> ParseResult:
         entities = self.extract(text, context)
-        words = tokens(with_placeholders(text, entities))
+        words = tokens(with_placeholders(text, entities, self.templates.placeholder_types))
         if not words:
             return ParseResult(text, None, 0.0, entities)
         corrected = " ".join(self.spelling.correct(words))

@@ -35,12 +35,25 @@ PLACEHOLDER_TYPES = frozenset(
 )
 
 
-def with_placeholders(text: str, entities: Iterable[Entity]) -> str:
-    """Replace entity spans by placeholder words (left to right, skipping overlaps)."""
+def placeholder_types(intents: Iterable[Intent]) -> frozenset[str]:
+    """Core's placeholder types plus every entity type a template's ``{slot}`` stands for.
+
+    Plugins' own entity types ("card_number") thereby match their templates; a ``{name}``
+    that is a phrase list keeps its words.
+    """
+    types = set(PLACEHOLDER_TYPES)
+    for intent in intents:
+        for name in {ref for t in intent.templates for ref in _SLOT_REFERENCE.findall(t)} - set(intent.lists):
+            types.update(t for t in slot_types(intent, name) if t != "text")
+    return frozenset(types)
+
+
+def with_placeholders(text: str, entities: Iterable[Entity], types: frozenset[str] = PLACEHOLDER_TYPES) -> str:
+    """Replace spans of entities of ``types`` by placeholder words (left to right, skipping overlaps)."""
     out: list[str] = []
     position = 0
     for entity in sorted(entities, key=lambda e: (e.start, -e.end)):
-        if entity.type not in PLACEHOLDER_TYPES or entity.start < position:
+        if entity.type not in types or entity.start < position:
             continue
         out.append(text[position : entity.start])
         out.append(f" {placeholder('date' if entity.type == 'invalid_date' else entity.type)} ")
@@ -93,7 +106,9 @@ class TemplateMatcher:
     """Whole-utterance matching of normalised, placeholder-substituted text against templates."""
 
     def __init__(self, intents: Iterable[Intent], language: str = "en") -> None:
-        self.hassil_intents = to_hassil(list(intents), language)
+        intents = list(intents)
+        self.hassil_intents = to_hassil(intents, language)
+        self.placeholder_types = placeholder_types(intents)
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def match(self, normalised_text: str) -> tuple[str, ...]:
