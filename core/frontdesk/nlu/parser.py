@@ -8,7 +8,6 @@ from typing import Any, Iterable
 
 from frontdesk.nlu.classifier import IntentClassifier
 from frontdesk.nlu.extract import run_extractors
-from frontdesk.nlu.spelling import SpellingCorrector
 from frontdesk.nlu.templates import TemplateMatcher, with_placeholders
 from frontdesk.nlu.text import tokens
 from frontdesk.registry import Entity, EntityExtractor, Intent
@@ -54,8 +53,7 @@ class NLU:
         self.extractors = list(extractors)
         self.threshold = threshold
         self.templates = TemplateMatcher(self.intents, language)
-        self.classifier = IntentClassifier(self.intents)
-        self.spelling = SpellingCorrector(self.classifier.vocabulary)
+        self.classifier = IntentClassifier(self.intents, language)
         self.training_seconds = time.perf_counter() - started
 
     def extract(self, text: str, context: dict[str, Any] | None = None) -> list[Entity]:
@@ -69,11 +67,12 @@ class NLU:
         words = tokens(with_placeholders(text, entities, self.templates.placeholder_types))
         if not words:
             return ParseResult(text, None, 0.0, entities)
-        corrected = " ".join(self.spelling.correct(words))
-        ranked = self.classifier.ranked(corrected)
+        ranked = self.classifier.ranked(words)
         if expected_intents:
             ranked = _boost(ranked, set(expected_intents))
-        matches = self.templates.match(" ".join(words)) or self.templates.match(corrected)
+        matches = self.templates.match(" ".join(words)) or self.templates.match(
+            " ".join(self.classifier.spelling.correct(words))
+        )
         if matches:
             scores = dict(ranked)
             best = max(matches, key=lambda name: scores.get(name, 0.0))

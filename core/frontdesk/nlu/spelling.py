@@ -1,4 +1,9 @@
-"""Typo tolerance: map words the model never saw to the closest word it did ("cancle" → "cancel")."""
+"""Typo and word-form tolerance against the model's vocabulary.
+
+Words the model never saw are mapped to the closest word it did ("cancle" → "cancel"), and
+"-ing" forms are folded onto their base when the base is known ("adding" → "add"), so
+"help me adding items" and "add items" look alike.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from typing import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+# -ing words that are not verb forms of a shorter known word.
+_NOT_GERUNDS = frozenset("morning evening nothing something anything everything thing during bring string".split())
+
 
 class SpellingCorrector:
     def __init__(self, vocabulary: Iterable[str]) -> None:
@@ -16,12 +24,25 @@ class SpellingCorrector:
         self.correct_word = lru_cache(maxsize=50_000)(self._correct_word)
 
     def _correct_word(self, word: str) -> str:
-        if word in self._known or len(word) < 4 or not word.isalpha():
+        if not word.isalpha():
             return word
-        # Short words allow one edit, longer ones two; ties go to the more common spelling order.
-        limit = 1 if len(word) <= 5 else 2
-        best = process.extractOne(word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
-        return best[0] if best is not None else word
+        if word not in self._known and len(word) >= 4:
+            # Short words allow one edit, longer ones two.
+            limit = 1 if len(word) <= 5 else 2
+            best = process.extractOne(word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
+            if best is not None:
+                word = best[0]
+        return self.fold(word)
+
+    def fold(self, word: str) -> str:
+        """"adding" → "add", "making" → "make", "cancelling" → "cancel" when the base is known."""
+        if len(word) < 6 or not word.endswith("ing") or word in _NOT_GERUNDS:
+            return word
+        stem = word[:-3]
+        for base in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+            if base and base in self._known:
+                return base
+        return word
 
     def correct(self, words: list[str]) -> list[str]:
         return [self.correct_word(w) for w in words]
