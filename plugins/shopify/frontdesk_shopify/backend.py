@@ -134,7 +134,8 @@ class ShopifyBackend:
                    for o in node.get("selectedOptions") or () if o["name"] != "Title"}
         return Variant(
             id=node["id"],
-            title=node["title"],
+            # Shopify names the only variant of an option-less product "Default Title"; customers see this.
+            title="Standard" if node["title"] == "Default Title" else node["title"],
             options=options,
             price=_decimal(node["price"]),
             sku=node.get("sku") or "",

@@ -67,7 +67,7 @@ def register(cli: click.Group) -> None:
         """Shopify back end."""
 
     @shopify_group.command(name="check")
-    @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="FRONTDESK_CONFIG",
+    @click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), envvar="FRONTDESK_CONFIG",
                   help="Frontdesk config file (TOML).")
     @click.pass_context
     def check(ctx: click.Context, config_path: str | None) -> None:

@@ -68,7 +68,8 @@ class ShopifyConfig:
 def problems(table: dict[str, Any]) -> list[str]:
     """Human-readable problems with a ``[plugins.shopify]`` table (empty when it is usable)."""
     found: list[str] = []
-    shop = str(table.get("shop") or "")
+    # Core fills an absent "shop" with the [shop] table (a dict); that is not a Shopify domain.
+    shop = table.get("shop") if isinstance(table.get("shop"), str) else ""
     if not shop:
         found.append("[plugins.shopify] shop is missing (your-shop.myshopify.com)")
     elif not SHOP_DOMAIN.match(_normalise_shop(shop)):
