@@ -17,7 +17,8 @@ const TYPING_SEND_EVERY_MS = 2500;
 function createApp(ctx: LoaderContext): WidgetApp {
   const t = stringsFor(ctx.language);
   const config = ctx.config;
-  const settings = ctx.settings;
+  const settings = { ...ctx.settings };
+  if (settings.sound === undefined && config.sound) settings.sound = true;
   const store = new Store(ctx.site, !!config.consent_required);
   const api = new Api(ctx.base, ctx.site);
   const timeFormat = new Intl.DateTimeFormat(ctx.language, { hour: "numeric", minute: "2-digit" });
@@ -94,7 +95,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
   const panel = h("div", { class: "fd-panel", role: "dialog", "aria-labelledby": "fd-title" }, header, banner, chatView, leaveForm);
   panel.hidden = true;
 
-  const proactiveText = h("button", { type: "button" }, settings.greeting || config.greeting || t.greeting);
+  const proactiveText = h("button", { type: "button" }, config.proactive_message || settings.greeting || config.greeting || t.greeting);
   const proactiveClose = h("button", { type: "button", class: "fd-icon", "aria-label": t.dismiss }, icon(ICONS.close));
   const proactive = h("div", { class: "fd-proactive", role: "status" }, proactiveText, proactiveClose);
   proactive.hidden = true;
@@ -311,6 +312,15 @@ function createApp(ctx: LoaderContext): WidgetApp {
       banner.textContent = state === "offline" ? t.offline : state === "connecting" && historyLoaded ? t.reconnecting : "";
     },
     catchUp: () => { sync().then(flush); },
+    refused: (clientId: string | null, error: string, code: number) => {
+      const p = clientId ? outbox.find((o) => o.clientId === clientId) : undefined;
+      if (!p) console.warn("Frontdesk:", error);
+      else if (code === 429) {
+        inFlight.delete(p.clientId); // rate limited: try again shortly, same client_id
+        viaSocket.delete(p.clientId);
+        setTimeout(flush, 3000);
+      } else fail(p, error);
+    },
   };
 
   function sync(): Promise<void> {

@@ -12,6 +12,8 @@ export interface LinkEvents {
   typing(role: string, on: boolean): void;
   status(status: string, agent: Agent | null): void;
   state(state: LinkState): void;
+  /** The server refused one message (too long, rate limited, …); client_id says which. */
+  refused(clientId: string | null, error: string, status: number): void;
   /** (Re)connected, or a poll is due: fetch everything after the last seen id, then resend the outbox. */
   catchUp(): void;
 }
@@ -110,7 +112,7 @@ export class Connection {
     if (data.type === "message" && data.message) this.events.message(data.message);
     else if (data.type === "typing") this.events.typing(String(data.role), !!data.on);
     else if (data.type === "status") this.events.status(String(data.status), data.agent || null);
-    else if (data.type === "error") console.warn("Frontdesk:", data.error);
+    else if (data.type === "error") this.events.refused(data.client_id || null, String(data.error || ""), Number(data.status) || 400);
   }
 
   private retry(): void {

@@ -30,6 +30,8 @@ export interface SiteConfig {
   open_now?: boolean;
   hours_text?: string;
   proactive_delay_ms?: number;
+  proactive_message?: string;
+  sound?: boolean;
   consent_required?: boolean;
   z_index?: number;
   agent_reply_time_text?: string;
