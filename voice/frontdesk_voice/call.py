@@ -255,7 +255,15 @@ class Call:
     # --- barge-in and playback tracking ----------------------------------------
 
     def is_playing(self) -> bool:
-        return self._speaking or time.perf_counter() < self._playback_until
+        """Is the caller hearing (or about to hear) the bot? Marks say so exactly; otherwise the clock does."""
+        if self._speaking:
+            return True
+        now = time.perf_counter()
+        if self.sink.supports_marks:
+            with self._lock:
+                unheard = any(not s.heard for s in self._spoken)
+            return unheard and now < self._playback_until + 2.0  # a peer that never echoes marks can't block us
+        return now < self._playback_until
 
     def barge_in(self) -> None:
         """The caller talks over the bot: stop the audio now, stop synthesising, listen."""

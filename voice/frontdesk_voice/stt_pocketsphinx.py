@@ -23,47 +23,55 @@ class PocketsphinxEngine:
 
     def __init__(self, settings: dict[str, Any] | None = None):
         self._options = dict((settings or {}).get("pocketsphinx_options", {}))
-        self._pool: queue.SimpleQueue[Decoder] = queue.SimpleQueue()
+        self._pool: queue.SimpleQueue[PooledDecoder] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self.decoders_created = 0
         self._pool.put(self._new_decoder())  # load the model now, not on the first call
 
-    def _new_decoder(self) -> Decoder:
-        decoder = Decoder(samprate=self.sample_rate, loglevel="FATAL", **self._options)
-        decoder.frontdesk_grammars = set()  # type: ignore[attr-defined]
+    def _new_decoder(self) -> "PooledDecoder":
+        decoder = PooledDecoder(Decoder(samprate=self.sample_rate, loglevel="FATAL", **self._options))
         with self._lock:
             self.decoders_created += 1
         return decoder
 
-    def _acquire(self) -> Decoder:
+    def _acquire(self) -> "PooledDecoder":
         try:
             return self._pool.get_nowait()
         except queue.Empty:
             return self._new_decoder()
 
-    def _release(self, decoder: Decoder) -> None:
+    def _release(self, decoder: "PooledDecoder") -> None:
         self._pool.put(decoder)
 
     def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream":
-        decoder = self._acquire()
+        pooled = self._acquire()
+        decoder = pooled.decoder
         try:
             if grammar is not None and grammar.jsgf:
-                if grammar.kind not in decoder.frontdesk_grammars:
+                if grammar.kind not in pooled.grammars:
                     decoder.add_jsgf_string(grammar.kind, grammar.jsgf)
-                    decoder.frontdesk_grammars.add(grammar.kind)
+                    pooled.grammars.add(grammar.kind)
                 decoder.activate_search(grammar.kind)
             else:
                 decoder.activate_search("_default")
             decoder.start_utt()
         except Exception:
-            self._release(decoder)
+            self._release(pooled)
             raise
-        return PocketsphinxStream(self, decoder)
+        return PocketsphinxStream(self, pooled)
+
+
+class PooledDecoder:
+    """A decoder and the JSGF searches already added to it."""
+
+    def __init__(self, decoder: Decoder):
+        self.decoder = decoder
+        self.grammars: set[str] = set()
 
 
 class PocketsphinxStream:
-    def __init__(self, engine: PocketsphinxEngine, decoder: Decoder):
-        self._engine, self._decoder = engine, decoder
+    def __init__(self, engine: PocketsphinxEngine, pooled: PooledDecoder):
+        self._engine, self._pooled, self._decoder = engine, pooled, pooled.decoder
         self._done = False
         self._text = ""
 
@@ -85,7 +93,7 @@ class PocketsphinxStream:
                 hyp = self._decoder.hyp()
                 self._text = hyp.hypstr if hyp is not None else ""
             finally:
-                self._engine._release(self._decoder)
+                self._engine._release(self._pooled)
         return self._text
 
     def __del__(self) -> None:  # an abandoned stream (hang-up) still returns its decoder

@@ -1,0 +1,347 @@
+"""Local peers that speak each transport's protocol exactly as documented, over a real WebSocket.
+
+They stand in for Twilio and Asterisk (which can't run here): a "microphone" thread
+streams caller audio in real time (silence or faint line noise between sentences, as a
+phone line does), and a "speaker" thread plays what the server sends at real time,
+echoing Twilio ``mark``s when playback reaches them and dropping queued audio on
+``clear`` / ``FLUSH_MEDIA``.
+
+Twilio: https://www.twilio.com/docs/voice/media-streams/websocket-messages
+Asterisk: https://docs.asterisk.org/Configuration/Channel-Drivers/WebSocket/
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import queue
+import threading
+import time
+import uuid
+from typing import Any
+
+import numpy as np
+from simple_websocket import Client, ConnectionClosed
+
+from frontdesk_voice.audio import pcm_to_ulaw, ulaw_to_pcm
+
+from .speech_samples import line_noise
+
+
+class Peer:
+    in_rate = 8000  # what the peer sends
+    frame_ms = 20
+
+    def __init__(self, url: str, speed: float = 1.0):
+        self.url = url
+        self.speed = speed  # >1 plays the bot's audio faster than real time (tests only)
+        self.ws = Client.connect(url)
+        self.mic: queue.Queue[bytes] = queue.Queue()
+        self.played = bytearray()  # what the caller actually heard (PCM at out_rate)
+        self.received = bytearray()
+        self.events: list[tuple[float, Any]] = []
+        self.audio_times: list[float] = []  # wall time each server audio message arrived
+        self.closed = threading.Event()
+        self.lock = threading.Lock()
+        self._speaker: list[bytes] = []
+        self._frame_bytes = self.in_rate * self.frame_ms // 1000 * 2
+        self._noise = line_noise(1.0, self.in_rate)
+        self._noise_pos = 0
+        self.speech_sent_at: list[float] = []  # wall time the first frame of each say() left
+        self.speech_ended_at: list[float] = []
+        self._threads = [threading.Thread(target=self._receive, daemon=True),
+                         threading.Thread(target=self._play, daemon=True)]
+
+    def start(self) -> "Peer":
+        self.handshake()
+        for thread in self._threads:
+            thread.start()
+        self._mic_thread = threading.Thread(target=self._microphone, daemon=True)
+        self._mic_thread.start()
+        return self
+
+    # --- to override ---------------------------------------------------------------
+    def handshake(self) -> None: ...
+    def send_frame(self, pcm: bytes) -> None: ...
+    def on_message(self, message: Any) -> None: ...
+    def on_played_to(self, position: int) -> None: ...
+
+    # --- caller side -------------------------------------------------------------------
+    def say(self, pcm: bytes, trailing_silence: float = 1.2) -> None:
+        """Queue a sentence; the microphone sends it frame by frame in real time."""
+        frames = [pcm[i:i + self._frame_bytes] for i in range(0, len(pcm), self._frame_bytes)]
+        if frames and len(frames[-1]) < self._frame_bytes:
+            frames[-1] += b"\x00" * (self._frame_bytes - len(frames[-1]))
+        self.mic.put(("mark_start", None))
+        for frame in frames:
+            self.mic.put(("audio", frame))
+        self.mic.put(("mark_end", None))
+        for _ in range(int(trailing_silence * 1000 / self.frame_ms)):
+            self.mic.put(("audio", self._next_noise()))
+
+    def _next_noise(self) -> bytes:
+        start = self._noise_pos % (len(self._noise) - self._frame_bytes)
+        start -= start % 2
+        self._noise_pos += self._frame_bytes
+        return self._noise[start:start + self._frame_bytes]
+
+    def _microphone(self) -> None:
+        next_at = time.perf_counter()
+        while not self.closed.is_set():
+            try:
+                kind, frame = self.mic.get_nowait()
+            except queue.Empty:
+                kind, frame = "audio", self._next_noise()
+            if kind == "mark_start":
+                self.speech_sent_at.append(time.perf_counter())
+                continue
+            if kind == "mark_end":
+                self.speech_ended_at.append(time.perf_counter())
+                continue
+            try:
+                self.send_frame(frame)
+            except (ConnectionClosed, OSError):
+                self.closed.set()
+                return
+            next_at += self.frame_ms / 1000
+            delay = next_at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
+    def wait_idle(self, timeout: float = 30.0, settle: float = 0.6) -> None:
+        """Wait until the bot has said something and finished saying it (all played)."""
+        deadline = time.perf_counter() + timeout
+        start_len = len(self.received)
+        while time.perf_counter() < deadline:
+            with self.lock:
+                pending = sum(len(c) for c in self._speaker)
+            quiet = self.audio_times and time.perf_counter() - self.audio_times[-1] > settle
+            if len(self.received) > start_len and pending == 0 and quiet:
+                return
+            time.sleep(0.05)
+        raise TimeoutError("the bot did not finish speaking")
+
+    def wait_silent_queue(self) -> None:
+        while not self.mic.empty():
+            time.sleep(0.02)
+
+    # --- bot side -----------------------------------------------------------------------
+    def queue_audio(self, pcm: bytes) -> None:
+        with self.lock:
+            self._speaker.append(pcm)
+            self.received.extend(pcm)
+            self.audio_times.append(time.perf_counter())
+
+    def drop_queued_audio(self) -> None:
+        with self.lock:
+            self._speaker.clear()
+
+    def _play(self) -> None:
+        out_rate = self.out_rate
+        step = out_rate * 2 // 50  # 20 ms
+        while not self.closed.is_set():
+            with self.lock:
+                chunk = b""
+                if self._speaker:
+                    head = self._speaker[0]
+                    chunk, rest = head[:step], head[step:]
+                    if rest:
+                        self._speaker[0] = rest
+                    else:
+                        self._speaker.pop(0)
+                if chunk:
+                    self.played.extend(chunk)
+            if chunk:
+                self.on_played_to(len(self.played))
+            time.sleep(0.02 / self.speed)
+
+    def _receive(self) -> None:
+        while not self.closed.is_set():
+            try:
+                message = self.ws.receive(timeout=0.5)
+            except (ConnectionClosed, OSError):
+                self.closed.set()
+                return
+            if message is None:
+                continue
+            self.events.append((time.perf_counter(), message if isinstance(message, str) else len(message)))
+            self.on_message(message)
+
+    def events_of(self, kind: str) -> list[tuple[float, dict[str, Any]]]:
+        out = []
+        for at, message in list(self.events):
+            if isinstance(message, str):
+                try:
+                    data = json.loads(message)
+                except ValueError:
+                    data = {"event": message.split()[0] if message.split() else ""}
+                if data.get("event") == kind or data.get("type") == kind or data.get("command") == kind:
+                    out.append((at, data))
+        return out
+
+    def close(self) -> None:
+        self.closed.set()
+        try:
+            self.ws.close()
+        except Exception:
+            pass
+
+
+class TwilioPeer(Peer):
+    out_rate = 8000
+
+    def __init__(self, url: str, caller: str | None = None, speed: float = 1.0, media_format: dict | None = None):
+        super().__init__(url, speed)
+        self.caller = caller
+        self.stream_sid = "MZ" + uuid.uuid4().hex
+        self.call_sid = "CA" + uuid.uuid4().hex
+        self.sequence = 0
+        self.chunk = 0
+        self.media_format = media_format or {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}
+        self.marks: list[tuple[int, str]] = []  # (position in played audio, name)
+        self.echoed_marks: list[str] = []
+
+    def _next(self) -> str:
+        self.sequence += 1
+        return str(self.sequence)
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.ws.send(json.dumps(message))
+
+    def handshake(self) -> None:
+        self.send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
+        start = {"accountSid": "AC" + uuid.uuid4().hex, "streamSid": self.stream_sid, "callSid": self.call_sid,
+                 "tracks": ["inbound"], "mediaFormat": self.media_format,
+                 "customParameters": {"caller": self.caller} if self.caller else {}}
+        self.send({"event": "start", "sequenceNumber": self._next(), "start": start, "streamSid": self.stream_sid})
+
+    def send_frame(self, pcm: bytes) -> None:
+        self.chunk += 1
+        self.send({"event": "media", "sequenceNumber": self._next(), "streamSid": self.stream_sid,
+                   "media": {"track": "inbound", "chunk": str(self.chunk), "timestamp": str(self.chunk * 20),
+                             "payload": base64.b64encode(pcm_to_ulaw(pcm)).decode()}})
+
+    def dtmf(self, digit: str) -> None:
+        self.send({"event": "dtmf", "streamSid": self.stream_sid, "sequenceNumber": self._next(),
+                   "dtmf": {"track": "inbound_track", "digit": digit}})
+
+    def stop(self) -> None:
+        self.send({"event": "stop", "sequenceNumber": self._next(), "streamSid": self.stream_sid,
+                   "stop": {"accountSid": "AC0", "callSid": self.call_sid}})
+
+    def _echo_mark(self, name: str) -> None:
+        self.echoed_marks.append(name)
+        try:
+            self.send({"event": "mark", "sequenceNumber": self._next(), "streamSid": self.stream_sid,
+                       "mark": {"name": name}})
+        except (ConnectionClosed, OSError):
+            pass
+
+    def on_message(self, message: Any) -> None:
+        data = json.loads(message)
+        assert data.get("streamSid") == self.stream_sid, "every message to Twilio names the stream"
+        event = data["event"]
+        if event == "media":
+            self.queue_audio(ulaw_to_pcm(base64.b64decode(data["media"]["payload"])))
+        elif event == "mark":
+            with self.lock:
+                queued = sum(len(c) for c in self._speaker)
+                self.marks.append((len(self.played) + queued, data["mark"]["name"]))
+            self.on_played_to(len(self.played))
+        elif event == "clear":
+            # Twilio empties its buffer and echoes every mark still pending.
+            self.drop_queued_audio()
+            with self.lock:
+                pending, self.marks = self.marks, []
+            for _, name in pending:
+                self._echo_mark(name)
+
+    def on_played_to(self, position: int) -> None:
+        with self.lock:
+            due = [m for m in self.marks if m[0] <= position]
+            self.marks = [m for m in self.marks if m[0] > position]
+        for _, name in due:
+            self._echo_mark(name)
+
+
+class AsteriskPeer(Peer):
+    out_rate = 8000
+
+    def __init__(self, url: str, speed: float = 1.0, json_control: bool = False, fmt: str = "ulaw",
+                 xoff_at: int | None = None):
+        super().__init__(url, speed)
+        self.json_control = json_control
+        self.fmt = fmt
+        self.xoff_at = xoff_at  # queue length (frames) that triggers MEDIA_XOFF
+        self.xoff_sent = False
+        self.received_while_xoff = 0
+        self.commands: list[str] = []
+
+    def control(self, event: str, **fields: str) -> None:
+        if self.json_control:
+            self.ws.send(json.dumps({"event": event, "channel_id": "1761245643.1", **fields}))
+        else:
+            self.ws.send(" ".join([event] + [f"{k}:{v}" for k, v in fields.items()]))
+
+    def handshake(self) -> None:
+        self.control("MEDIA_START", connection_id="c0ffee", channel="WebSocket/frontdesk/0x1", format=self.fmt,
+                     optimal_frame_size="160" if self.fmt == "ulaw" else "320")
+
+    def send_frame(self, pcm: bytes) -> None:
+        self.ws.send(pcm_to_ulaw(pcm) if self.fmt == "ulaw" else pcm)
+
+    def dtmf(self, digit: str) -> None:
+        self.control("DTMF_END", digit=digit)
+
+    def on_message(self, message: Any) -> None:
+        if isinstance(message, (bytes, bytearray)):
+            assert len(message) % 160 == 0, "media must be whole 20 ms frames"
+            if self.xoff_sent:
+                self.received_while_xoff += 1
+            self.queue_audio(ulaw_to_pcm(bytes(message)))
+            if self.xoff_at is not None and not self.xoff_sent:
+                with self.lock:
+                    frames = sum(len(c) for c in self._speaker) // 320
+                if frames >= self.xoff_at:
+                    self.xoff_sent = True
+                    self.control("MEDIA_XOFF")
+            return
+        text = message.strip()
+        command = json.loads(text)["command"] if text.startswith("{") else text.split()[0]
+        self.commands.append(command)
+        if command == "FLUSH_MEDIA":
+            self.drop_queued_audio()
+
+    def on_played_to(self, position: int) -> None:
+        if self.xoff_sent:
+            with self.lock:
+                frames = sum(len(c) for c in self._speaker) // 320
+            if frames < (self.xoff_at or 0) // 2:
+                self.xoff_sent = False
+                self.control("MEDIA_XON")
+
+
+class BrowserPeer(Peer):
+    in_rate = 16000
+    out_rate = 16000
+
+    def handshake(self) -> None:
+        self.ws.send(json.dumps({"type": "start", "sample_rate": self.in_rate}))
+
+    def send_frame(self, pcm: bytes) -> None:
+        self.ws.send(pcm)
+
+    def dtmf(self, digit: str) -> None:
+        self.ws.send(json.dumps({"type": "dtmf", "digit": digit}))
+
+    def on_message(self, message: Any) -> None:
+        if isinstance(message, (bytes, bytearray)):
+            self.queue_audio(bytes(message))
+            return
+        if json.loads(message).get("type") == "clear":
+            self.drop_queued_audio()
+
+
+def loudness(pcm: bytes) -> float:
+    samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32)
+    return float(np.sqrt(np.mean(samples**2))) if len(samples) else 0.0
