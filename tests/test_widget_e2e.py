@@ -110,8 +110,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     host_port = pages.server_address[1]
     threading.Thread(target=pages.serve_forever, daemon=True).start()
     overrides = demo_settings("127.0.0.1", port, str(tmp_path_factory.mktemp("widget-demo")))
-    origins = [f"http://localhost:{host_port}"]
+    origins = overrides["sites"][0]["origins"] + [f"http://localhost:{host_port}"]  # the demo's own pages, and the host's
     overrides["sites"][0]["origins"] = origins
+    overrides["disabled_plugins"] = ["voice", "booking", "shopify", "giftcard"]  # not needed here; voice takes ~20 s to start
     overrides["sites"][0]["secret"] = DEMO_SECRET
     overrides["sites"] += [
         {"key": "consent", "origins": origins, "consent_required": True, "languages": ["en"]},
@@ -267,3 +268,288 @@ def test_order_lookup_quick_replies_reload_and_second_tab(context: BrowserContex
     say(other, "thanks, from the second tab")
     expect(log(page)).to_contain_text("thanks, from the second tab")
     expect(page.locator(".fd-customer", has_text="thanks, from the second tab")).to_have_count(1)
+
+
+def bubbles(page: Page, text: str):  # noqa: ANN201
+    return page.locator(".fd-msg", has_text=text)
+
+
+def test_offline_then_reconnect_loses_and_doubles_nothing(context: BrowserContext, server: Server) -> None:
+    page = open_shop(context, server)
+    open_chat(page)
+    say(page, "hello")
+    expect(page.locator(".fd-bot[data-id]")).to_have_count(1)
+    conversation_id = saved(page)["id"]
+
+    context.set_offline(True)
+    expect(page.get_by_role("status").filter(has_text="offline")).to_be_visible()
+    say(page, "where is my order 1001")
+    expect(bubbles(page, "where is my order 1001")).to_contain_text("Sending")
+    server.fd.store_message(conversation_id, "bot", "A note posted while you were offline.")
+    time.sleep(0.5)
+    expect(bubbles(page, "posted while you were offline")).to_have_count(0)
+    assert saved(page)["outbox"][0]["text"] == "where is my order 1001"  # survives a reload while offline
+
+    context.set_offline(False)
+    expect(bubbles(page, "posted while you were offline")).to_have_count(1)
+    expect(page.locator(".fd-customer[data-id]", has_text="where is my order 1001")).to_have_count(1)
+    expect(page.locator(".fd-pending")).to_have_count(0)
+    expect(page.locator(".fd-bot[data-id]")).to_have_count(3)  # hello reply, the note, the order question
+    ids = message_ids(page)
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    stored = [m.text for m in server.fd.messages(conversation_id)]
+    assert stored.count("where is my order 1001") == 1
+    assert saved(page).get("outbox") == []
+
+
+def test_http_fallback_when_websockets_are_blocked(context: BrowserContext, server: Server) -> None:
+    attempts: list[str] = []
+
+    def refuse(ws: Any) -> None:  # a proxy that accepts the upgrade and drops it at once
+        attempts.append(ws.url)
+        ws.close()
+
+    context.route_web_socket(re.compile(r".*/ws\?token=.*"), refuse)
+    page = open_shop(context, server)
+    open_chat(page)
+    say(page, "where is my order 1001")
+    expect(log(page)).to_contain_text(re.compile(r"email|postcode", re.I))
+    conversation_id = saved(page)["id"]
+    server.fd.post_agent_message(conversation_id, "Sam here, checking for you.", "Sam")
+    expect(log(page)).to_contain_text("Sam here, checking for you.", timeout=15_000)  # arrives by polling
+    assert len(attempts) >= 1
+    expect(page.locator(".fd-customer[data-id]", has_text="where is my order 1001")).to_have_count(1)
+
+
+def test_markup_from_bot_and_customer_is_inert(context: BrowserContext, server: Server) -> None:
+    page = open_shop(context, server)
+    page.on("dialog", lambda d: d.dismiss())
+    open_chat(page)
+    customer_payloads = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>",
+                         "[click me](javascript:window.__xss=3)"]
+    for payload in customer_payloads:
+        say(page, payload)
+    expect(page.locator(".fd-customer[data-id]")).to_have_count(3)
+    conversation_id = saved(page)["id"]
+    server.fd.store_message(
+        conversation_id, "bot",
+        "<img src=x onerror=window.__xss=4> **bold** and [a safe link](https://example.com/a) and [bad](javascript:window.__xss=5)\n- one\n- two",
+        payload={"quick_replies": ["<img src=x onerror=window.__xss=6>"],
+                 "cards": [{"title": "<b onmouseover=window.__xss=7>Card</b>", "subtitle": "<i>sub</i>",
+                            "image": "javascript:window.__xss=8", "url": "javascript:window.__xss=9",
+                            "buttons": [{"label": "Open", "url": "javascript:window.__xss=10"},
+                                        {"label": "<u>Buy</u>", "payload": "buy it"}]}]})
+    expect(log(page)).to_contain_text("<img src=x onerror=window.__xss=4>")
+    widget_log = log(page)
+    assert widget_log.locator("img, script, b, i, u").count() == 0
+    assert widget_log.locator("strong").first.inner_text() == "bold"
+    hrefs = widget_log.locator("a").evaluate_all("els => els.map(a => a.href)")
+    assert hrefs == ["https://example.com/a"]
+    expect(widget_log.locator("li", has_text="two")).to_have_count(1)
+    expect(page.get_by_role("button", name="<img src=x onerror=window.__xss=6>")).to_be_visible()
+    page.get_by_role("button", name="<u>Buy</u>").hover()
+    page.locator(".fd-card h3").hover()
+    for payload in customer_payloads:
+        expect(page.locator(".fd-customer .fd-bubble", has_text=payload.split("(")[0])).to_have_count(1)
+    assert page.evaluate("window.__xss") is None
+
+
+def test_keyboard_only(context: BrowserContext, server: Server) -> None:
+    page = open_shop(context, server)
+    assert page.evaluate("document.activeElement.id") == "search"
+    page.keyboard.press("Tab")
+    focused = "() => { const a = document.activeElement; return a && a.shadowRoot && a.shadowRoot.activeElement ? a.shadowRoot.activeElement.getAttribute('aria-label') : null }"
+    assert page.evaluate(focused) == "Open chat"
+    outline = launcher(page).evaluate("b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).outlineWidth")
+    assert outline == "solid 3px"  # visible focus
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Message")).to_be_focused()
+    page.keyboard.type("where is my order 1001")
+    page.keyboard.press("Enter")
+    expect(log(page)).to_contain_text(re.compile(r"email|postcode", re.I))
+    page.keyboard.type("ada@example.com")
+    page.keyboard.press("Enter")
+    quick = page.get_by_role("group", name="Suggested replies").get_by_role("button")
+    expect(quick.first).to_be_visible()
+    last_choice = quick.last.inner_text()
+    page.keyboard.press("Shift+Tab")  # the quick replies sit just before the message box
+    assert page.evaluate("document.activeElement.shadowRoot.activeElement.textContent") == last_choice
+    page.keyboard.press("Enter")
+    expect(page.locator(".fd-customer .fd-bubble", has_text=last_choice)).to_have_count(1)
+    page.get_by_role("textbox", name="Message").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "Send"
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    assert page.evaluate(focused) == "Open chat"
+
+
+def test_arabic_is_right_to_left(context: BrowserContext, server: Server) -> None:
+    serve_host("/ar.html", server, attrs='data-language="ar"')
+    page = context.new_page()
+    page.goto(server.host_origin + "/ar.html")
+    launcher(page, "افتح الدردشة").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    box = page.get_by_role("textbox", name="رسالة")
+    assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    box.fill("مرحبا")
+    page.get_by_role("button", name="إرسال").click()
+    expect(page.locator(".fd-customer[data-id]")).to_have_count(1)
+    customer = page.locator(".fd-customer .fd-bubble").bounding_box()
+    greeting = page.locator(".fd-bot .fd-bubble").first.bounding_box()
+    assert customer and greeting and customer["x"] < greeting["x"]  # the visitor's side is the left in RTL
+    expect(page.get_by_role("button", name="أغلق الدردشة")).to_be_visible()
+
+
+def test_foreign_origin_is_refused(context: BrowserContext, server: Server) -> None:
+    page = context.new_page()
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text))
+    page.goto(server.foreign_origin + "/shop.html")
+    page.wait_for_function("() => window.Frontdesk !== undefined")
+    deadline = time.time() + 5
+    while not any("allowed origins" in w for w in warnings) and time.time() < deadline:
+        page.wait_for_timeout(100)
+    assert any("allowed origins" in w for w in warnings)
+    assert page.locator("frontdesk-widget").count() == 0
+    status = page.evaluate("""base => fetch(base + '/api/v1/conversations', {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({site: 'demo'})}).then(r => r.status, () => 'blocked')""",
+                           server.base)
+    assert status in (403, "blocked")  # CORS hides the 403 body from the page; the server refused it either way
+    conversation, token = server.fd.conversations.create("demo", channel="web")
+    ws_url = f"ws://127.0.0.1:{server.port}/api/v1/conversations/{conversation.id}/ws?token={token}"
+    probe = """url => new Promise(done => { const ws = new WebSocket(url);
+        ws.onopen = () => { done('open'); ws.close(); }; ws.onclose = () => done('refused'); })"""
+    assert page.evaluate(probe, ws_url) == "refused"
+    allowed = open_shop(context, server)
+    assert allowed.evaluate(probe, ws_url) == "open"  # the same socket from an allowed origin
+
+
+def test_agent_unread_badge_csat_transcript_and_start_over(context: BrowserContext, server: Server) -> None:
+    page = open_shop(context, server)
+    open_chat(page)
+    say(page, "hello there")
+    expect(page.locator(".fd-bot[data-id]")).to_have_count(1)
+    conversation_id = saved(page)["id"]
+    other = open_shop(context, server)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+
+    server.fd.post_agent_message(conversation_id, "Hi, **Sam** here. I'll look into it.", "Sam")
+    expect(launcher(page, "Open chat (1 unread)")).to_be_visible()
+    expect(page.locator(".fd-badge")).to_have_text("1")
+    open_chat(page)
+    expect(page.locator(".fd-badge")).to_be_hidden()
+    expect(page.locator(".fd-head")).to_contain_text("Sam")
+    expect(page.locator(".fd-agent .fd-meta")).to_have_text("SSam")
+    expect(log(page)).to_contain_text("Sam joined the conversation")
+    expect(page.locator(".fd-agent strong")).to_have_text("Sam")
+
+    server.fd.mark_solved(conversation_id)
+    page.get_by_role("button", name="Rate 4 out of 5").click()
+    page.get_by_role("textbox", name="Comment (optional)").fill("Quick and kind")
+    page.get_by_role("button", name="Send rating").click()
+    expect(page.get_by_text("Thanks for your feedback!")).to_be_visible()
+    from frontdesk.storage.models import Conversation
+
+    with server.fd.db.session() as session:
+        row = session.get(Conversation, conversation_id)
+        assert (row.rating, row.rating_comment) == (4, "Quick and kind")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download transcript").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "hello there" in text and "Sam" in text
+
+    page.get_by_role("button", name="Start over").click()
+    expect(page.locator(".fd-msg[data-id]")).to_have_count(0)
+    assert "id" not in saved(page)
+    deadline = time.time() + 5
+    while server.fd.conversations.get(conversation_id).status != "closed" and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.fd.conversations.get(conversation_id).status == "closed"
+    expect(other.locator(".fd-msg[data-id]")).to_have_count(0)  # the other tab followed
+
+
+def test_consent_gate_keeps_storage_empty_until_accepted(context: BrowserContext, server: Server) -> None:
+    serve_host("/consent.html", server, site="consent")
+    page = context.new_page()
+    page.goto(server.host_origin + "/consent.html")
+    open_chat(page)
+    accept = page.get_by_role("button", name="Accept and chat")
+    expect(accept).to_be_focused()
+    expect(page.get_by_role("textbox", name="Message")).to_be_hidden()
+    stored = "() => Object.keys(localStorage).concat(Object.keys(sessionStorage)).filter(k => k.startsWith('frontdesk'))"
+    assert page.evaluate(stored) == []
+    accept.click()
+    say(page, "hello")
+    expect(page.locator(".fd-bot[data-id]")).to_have_count(1)
+    assert saved(page, "consent")["consent"] is True and saved(page, "consent")["id"]
+
+
+def test_proactive_greeting_colour_and_position(context: BrowserContext, server: Server) -> None:
+    serve_host("/proactive.html", server, site="proactive")
+    page = context.new_page()
+    page.goto(server.host_origin + "/proactive.html")
+    bubble = page.get_by_role("status").filter(has_text="Need a hand finding gear?")
+    expect(bubble).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "search"
+    colours = launcher(page).evaluate("b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
+    assert colours == ["rgb(255, 212, 0)", "rgb(0, 0, 0)"]  # dark text on a light brand colour (AA)
+    assert launcher(page).bounding_box()["x"] < 100  # position: left
+    page.get_by_role("button", name="Dismiss").click()
+    expect(bubble).to_be_hidden()
+    page.reload()
+    expect(launcher(page)).to_be_visible()
+    page.wait_for_timeout(800)
+    expect(bubble).to_be_hidden()
+
+
+def test_out_of_hours_leave_a_message(context: BrowserContext, server: Server) -> None:
+    def closed_now(route: Any) -> None:  # the real config, as the server would send it outside opening hours
+        response = route.fetch()
+        config = response.json()
+        config["open_now"] = False
+        route.fulfill(response=response, json=config)
+
+    context.route(re.compile(r".*/api/v1/sites/demo/config$"), closed_now)
+    page = open_shop(context, server)
+    open_chat(page)
+    expect(page.get_by_role("note")).to_contain_text("We're away right now.")
+    page.get_by_role("button", name="Leave a message").click()
+    page.get_by_role("textbox", name="Name").fill("Grace")
+    page.get_by_role("textbox", name="Email").fill("grace@example.com")
+    page.get_by_role("textbox", name="Your message").fill("Do you restock the Trail Runner in size 9?")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_text("Thanks! We'll reply by email.")).to_be_visible()
+    from sqlalchemy import select
+
+    from frontdesk.storage.models import Event
+
+    with server.fd.db.session() as session:
+        events = session.scalars(select(Event).where(Event.type == "contact.message")).all()
+        assert any(e.data.get("email") == "grace@example.com" for e in events)
+
+
+def test_signed_identity_skips_verification_and_bad_signature_is_refused(context: BrowserContext, server: Server) -> None:
+    signature = hmac.new(DEMO_SECRET.encode(), b"ada@example.com", hashlib.sha256).hexdigest()
+    serve_host("/signed.html", server, attrs=f'data-email="ada@example.com" data-signature="{signature}"')
+    page = context.new_page()
+    page.goto(server.host_origin + "/signed.html")
+    open_chat(page)
+    say(page, "where is my order 1001")
+    expect(log(page)).to_contain_text(re.compile(r"shipped", re.I))
+    assert not re.search(r"email address|postcode", log(page).inner_text(), re.I)
+
+    serve_host("/forged.html", server, attrs='data-email="ada@example.com" data-signature="00ff"')
+    forged = context.new_page()
+    errors: list[str] = []
+    forged.on("console", lambda m: errors.append(m.text))
+    forged.goto(server.host_origin + "/forged.html")
+    forged.evaluate("localStorage.clear()")
+    open_chat(forged)
+    say(forged, "where is my order 1001")
+    expect(log(forged)).to_contain_text(re.compile(r"email|postcode", re.I))
+    assert any("signature was rejected" in e for e in errors)

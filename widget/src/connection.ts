@@ -23,6 +23,8 @@ const MAX_DELAY_MS = 15000;
 const FAILURES_BEFORE_POLLING = 3;
 const POLL_VISIBLE_MS = 3000;
 const POLL_HIDDEN_MS = 15000;
+/** A socket that closes sooner than this after opening counts as a failure (a proxy that accepts, then drops). */
+const STABLE_AFTER_MS = 5000;
 
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * Math.pow(2, attempt));
@@ -88,9 +90,12 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    let stable = 0;
     socket.onopen = () => {
-      this.failures = 0;
-      this.stopPolling();
+      stable = window.setTimeout(() => {
+        this.failures = 0;
+        this.stopPolling();
+      }, STABLE_AFTER_MS);
       this.events.state("online");
       this.events.catchUp();
     };
@@ -98,6 +103,7 @@ export class Connection {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      clearTimeout(stable);
       if (!this.stopped) this.retry();
     };
   }

@@ -19,7 +19,7 @@ const LAUNCHER_CSS = `
 :host{all:initial}
 .fd{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",sans-serif;color:#1b1b1f}
 .fd *{box-sizing:border-box}
-.fd-launcher{position:fixed;bottom:20px;right:20px;width:60px;height:60px;margin:0;padding:0;border:0;border-radius:50%;
+.fd .fd-launcher{position:fixed;bottom:20px;right:20px;width:60px;height:60px;margin:0;padding:0;border:0;border-radius:50%;
 background:var(--fd-accent);color:var(--fd-on-accent);box-shadow:0 4px 14px rgba(0,0,0,.3);cursor:pointer;
 display:flex;align-items:center;justify-content:center}
 .fd-left .fd-launcher{right:auto;left:20px}
@@ -27,7 +27,7 @@ display:flex;align-items:center;justify-content:center}
 .fd-launcher:focus-visible{outline:3px solid #fff;box-shadow:0 0 0 6px #111}
 .fd-launcher[hidden]{display:none}
 .fd-launcher svg{width:28px;height:28px;fill:currentColor}
-.fd-badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;
+.fd .fd-badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;
 background:#b3261e;color:#fff;font:700 12px/22px system-ui,sans-serif;text-align:center}
 .fd-badge[hidden]{display:none}
 `;
@@ -142,11 +142,16 @@ function boot(): void {
   };
   (window as unknown as Record<string, unknown>).Frontdesk = api;
 
+  const refused = "Frontdesk: not loaded. Is " + location.origin + " on the allowed origins of site \"" + site + "\"? ";
   fetch(base + "/api/v1/sites/" + encodeURIComponent(site) + "/config", { credentials: "omit" })
-    .then((response) => {
-      if (!response.ok) throw new Error("Frontdesk: this page's origin is not allowed for site \"" + site + "\" (HTTP " + response.status + ").");
-      return response.json() as Promise<SiteConfig>;
-    })
+    .then(
+      (response) => {
+        if (!response.ok) throw new Error(refused + "(HTTP " + response.status + ")");
+        return response.json() as Promise<SiteConfig>;
+      },
+      // A refused origin gets no CORS headers, so the browser reports a network error.
+      (error) => { throw new Error(refused + "(" + error + ")"); },
+    )
     .then((config) => {
       ctx = mount(base, site, settings, config);
       api._ctx = ctx;
