@@ -16,7 +16,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from frontdesk.nlu.fillers import strip_fillers
+from frontdesk.nlu.fillers import out_of_scope_examples, strip_fillers
 from frontdesk.nlu.spelling import SpellingCorrector
 from frontdesk.nlu.templates import sample_sentences
 from frontdesk.nlu.text import normalise
@@ -28,6 +28,7 @@ EXAMPLE_WEIGHT = 3  # a hand-written example counts as much as several template 
 # ~3 s) at the same accuracy; its margins become probabilities through a softmax whose
 # temperature was tuned on the dev half of the benchmark (see bench/nlu_accuracy.py).
 SOFTMAX_SCALE = 5.0
+NONE = "__none__"  # the out-of-scope class; never returned as an intent
 
 
 @dataclass
@@ -36,10 +37,11 @@ class TrainingSet:
     labels: list[str]
 
 
-def training_set(intents: list[Intent], seed: int = 7) -> TrainingSet:
+def training_set(intents: list[Intent], language: str = "en", seed: int = 7) -> TrainingSet:
     rng = random.Random(seed)
-    texts: list[str] = []
-    labels: list[str] = []
+    none = [normalise(s) for s in out_of_scope_examples(language)] * EXAMPLE_WEIGHT
+    texts: list[str] = list(none)
+    labels: list[str] = [NONE] * len(none)
     for intent in intents:
         sentences = sample_sentences(intent, SAMPLES_PER_TEMPLATE, rng)
         sentences += [normalise(e) for e in intent.examples] * EXAMPLE_WEIGHT
@@ -51,7 +53,7 @@ def training_set(intents: list[Intent], seed: int = 7) -> TrainingSet:
 class IntentClassifier:
     def __init__(self, intents: list[Intent], language: str = "en", seed: int = 7, C: float = 0.5) -> None:
         self.language = language
-        data = training_set(intents, seed)
+        data = training_set(intents, language, seed)
         self.spelling = SpellingCorrector(w for text in data.texts for w in text.split())
         texts = [self.model_text(text.split()) for text in data.texts]
         self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"\S+")
@@ -65,8 +67,19 @@ class IntentClassifier:
         """What the model sees: spelling-corrected words without the request wrapper."""
         return " ".join(strip_fillers(self.spelling.correct(words), self.language))
 
+    def known_share(self, words: list[str]) -> float:
+        """Share of the words (after spelling correction) that the model has seen in training."""
+        corrected = [w for w in self.spelling.correct(words) if w.isalpha()]
+        if not corrected:
+            return 1.0  # only numbers / placeholders: let the model (and templates) judge
+        return sum(w in self.spelling.known for w in corrected) / len(corrected)
+
     def ranked(self, words: list[str]) -> list[tuple[str, float]]:
-        """Every intent with its probability, best first, for normalised ``words``."""
+        """Every intent with its probability, best first, for normalised ``words``.
+
+        The out-of-scope class is left out, so the probabilities sum to less than 1 when the
+        text looks like something the shop's bot is not for.
+        """
         text = self.model_text(words)
         features = hstack([self.words.transform([text]), self.chars.transform([text])])
         margins = self.model.decision_function(features)[0] * SOFTMAX_SCALE
@@ -74,4 +87,5 @@ class IntentClassifier:
             margins = np.array([-margins, margins])
         exp = np.exp(margins - margins.max())
         row = exp / exp.sum()
-        return sorted(zip(self.labels, row.tolist()), key=lambda item: -item[1])
+        ranked = sorted(zip(self.labels, row.tolist()), key=lambda item: -item[1])
+        return [(label, p) for label, p in ranked if label != NONE]

@@ -1,4 +1,6 @@
-"""Cut request wrappers ("could you help me", "I don't know how to") from the start of a sentence.
+"""Language data for the model: request wrappers to cut, and out-of-scope sentences.
+
+Cut request wrappers ("could you help me", "I don't know how to") from the start of a sentence.
 
 The phrases live in ``languages/<language>.yaml``. They carry no intent, and left in they
 teach the model that, say, "help" means one intent more than another.
@@ -26,6 +28,16 @@ def filler_phrases(language: str) -> dict[str, tuple[tuple[str, ...], ...]]:
         words = tuple(phrase.split())
         by_first.setdefault(words[0], set()).add(words)
     return {first: tuple(sorted(p, key=len, reverse=True)) for first, p in by_first.items()}
+
+
+@lru_cache(maxsize=8)
+def out_of_scope_examples(language: str) -> tuple[str, ...]:
+    """Sentences the shop's bot is not for; they train the model's "none of these" class."""
+    path = LANGUAGES_DIR / f"{language}.yaml"
+    if not path.exists():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(data.get("out_of_scope") or ())
 
 
 def strip_fillers(words: list[str], language: str = "en") -> list[str]:

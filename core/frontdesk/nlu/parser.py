@@ -12,10 +12,12 @@ from frontdesk.nlu.templates import TemplateMatcher, with_placeholders
 from frontdesk.nlu.text import tokens
 from frontdesk.registry import Entity, EntityExtractor, Intent
 
-DEFAULT_THRESHOLD = 0.35
+DEFAULT_THRESHOLD = 0.5
 TEMPLATE_CONFIDENCE = 1.0
 EXPECTED_BOOST = 4.0  # how much more likely an intent the bot just asked for is
 MAX_ALTERNATIVES = 3
+# Below this share of words the model knows, its guess is discounted ("asdf qwerty" → None).
+KNOWN_WORDS_NEEDED = 0.5
 MIN_ALTERNATIVE = 0.05
 
 
@@ -79,6 +81,7 @@ class NLU:
             alternatives = [(n, s) for n, s in ranked if n != best][:MAX_ALTERNATIVES]
             return ParseResult(text, best, TEMPLATE_CONFIDENCE, entities, _worth(alternatives), "template")
         best, confidence = ranked[0]
+        confidence *= min(1.0, self.classifier.known_share(words) / KNOWN_WORDS_NEEDED)
         if confidence < self.threshold:
             return ParseResult(text, None, confidence, entities, _worth(ranked[:MAX_ALTERNATIVES]), None)
         return ParseResult(text, best, confidence, entities, _worth(ranked[1 : 1 + MAX_ALTERNATIVES]), "model")

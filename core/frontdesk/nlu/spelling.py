@@ -20,13 +20,13 @@ _NOT_GERUNDS = frozenset("morning evening nothing something anything everything 
 class SpellingCorrector:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.vocabulary = sorted({w for w in vocabulary if w.isalpha()})
-        self._known = frozenset(self.vocabulary)
+        self.known = frozenset(self.vocabulary)
         self.correct_word = lru_cache(maxsize=50_000)(self._correct_word)
 
     def _correct_word(self, word: str) -> str:
         if not word.isalpha():
             return word
-        if word not in self._known and len(word) >= 4:
+        if word not in self.known and len(word) >= 4:
             # Short words allow one edit, longer ones two.
             limit = 1 if len(word) <= 5 else 2
             best = process.extractOne(word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
@@ -40,7 +40,7 @@ class SpellingCorrector:
             return word
         stem = word[:-3]
         for base in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
-            if base and base in self._known:
+            if base and base in self.known:
                 return base
         return word
 
