@@ -553,3 +553,38 @@ def test_signed_identity_skips_verification_and_bad_signature_is_refused(context
     say(forged, "where is my order 1001")
     expect(log(forged)).to_contain_text(re.compile(r"email|postcode", re.I))
     assert any("signature was rejected" in e for e in errors)
+
+
+SHOTS = {
+    "light": {"viewport": {"width": 1280, "height": 800}},
+    "dark": {"viewport": {"width": 1280, "height": 800}, "color_scheme": "dark"},
+    "rtl": {"viewport": {"width": 1280, "height": 800}, "locale": "ar"},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_screenshots_of_the_demo_shop(browser: Browser, server: Server, name: str) -> None:
+    """The demo host page (examples/demo-shop) as `frontdesk demo` serves it at /, widget open."""
+    ctx = browser.new_context(**SHOTS[name])
+    try:
+        page = ctx.new_page()
+        page.goto(server.base + "/")
+        page.locator("frontdesk-widget").get_by_role("button").first.click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        box = dialog.get_by_role("textbox")
+        box.fill("هل لديكم سترات مطر؟" if name == "rtl" else "do you have rain jackets?")
+        box.press("Enter")
+        expect(page.locator(".fd-bot[data-id]")).to_have_count(1)
+        if name == "rtl":
+            assert page.locator(".fd").get_attribute("dir") == "rtl"
+        if name == "phone":
+            assert dialog.bounding_box() == {"x": 0, "y": 0, "width": 390, "height": 844}  # full screen
+        else:
+            assert dialog.bounding_box()["width"] == 380
+        page.wait_for_timeout(300)  # let images in cards decode
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
+    finally:
+        ctx.close()

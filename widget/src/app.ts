@@ -103,7 +103,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
 
   // ---- rendering ----------------------------------------------------------------------
   function greetingBubble(text: string): HTMLElement {
-    return h("div", { class: "fd-msg fd-bot" }, h("span", { class: "fd-sr" }, t.assistant + ": "), h("div", { class: "fd-bubble" }, renderText(text)));
+    return h("div", { class: "fd-msg fd-bot" }, h("span", { class: "fd-sr" }, t.assistant + ": "), h("div", { class: "fd-bubble", dir: "auto" }, renderText(text)));
   }
 
   function timeOf(iso?: string): HTMLElement | null {
@@ -123,8 +123,8 @@ function createApp(ctx: LoaderContext): WidgetApp {
     const image = safeUrl(card.image);
     const href = safeUrl(card.url);
     const body = h("div", { class: "fd-card-body" },
-      h("h3", {}, href ? link(href, card.title) : card.title),
-      card.subtitle ? h("p", {}, card.subtitle) : null);
+      h("h3", { dir: "auto" }, href ? link(href, card.title) : card.title),
+      card.subtitle ? h("p", { dir: "auto" }, card.subtitle) : null);
     const buttons = h("div", { class: "fd-card-buttons" });
     for (const button of card.buttons || []) {
       const url = safeUrl(button.url);
@@ -133,7 +133,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
         a.className = "fd-chip";
         buttons.appendChild(a);
       } else if (button.payload || button.label) {
-        const b = h("button", { type: "button", class: "fd-chip" }, button.label);
+        const b = h("button", { type: "button", class: "fd-chip", dir: "auto" }, button.label);
         b.addEventListener("click", () => send(button.payload || button.label));
         buttons.appendChild(b);
       }
@@ -144,10 +144,10 @@ function createApp(ctx: LoaderContext): WidgetApp {
 
   function renderMessage(m: Message): HTMLElement {
     const who = m.role === "customer" ? t.you : m.role === "agent" && m.agent ? m.agent.name : t.assistant;
-    const el = h("div", { class: "fd-msg fd-" + m.role, "data-id": m.id });
+    const el = h("div", { class: "fd-msg fd-" + m.role + (m.cards && m.cards.length ? " fd-has-cards" : ""), "data-id": m.id });
     if (m.role === "agent" && m.agent) el.appendChild(h("div", { class: "fd-meta" }, agentAvatar(m.agent), m.agent.name));
     el.appendChild(h("span", { class: "fd-sr" }, who + ": "));
-    if (m.text) el.appendChild(h("div", { class: "fd-bubble" }, renderText(m.text)));
+    if (m.text) el.appendChild(h("div", { class: "fd-bubble", dir: "auto" }, renderText(m.text)));
     if (m.cards && m.cards.length) {
       el.appendChild(h("ul", { class: "fd-cards", "aria-label": t.products }, ...m.cards.map(renderCard)));
     }
@@ -159,7 +159,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
   function renderPending(p: Pending): void {
     const el = h("div", { class: "fd-msg fd-customer fd-pending", "data-client-id": p.clientId },
       h("span", { class: "fd-sr" }, t.you + ": "),
-      h("div", { class: "fd-bubble" }, renderText(p.text)),
+      h("div", { class: "fd-bubble", dir: "auto" }, renderText(p.text)),
       h("div", { class: "fd-time" }, t.sending));
     pendingEls.set(p.clientId, el);
     log.appendChild(el);
@@ -190,7 +190,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
     const latest = last as Message | null;
     if (!latest || latest.role === "customer" || outbox.length || status === "closed") return;
     for (const text of latest.quick_replies || []) {
-      const button = h("button", { type: "button", class: "fd-chip" }, text);
+      const button = h("button", { type: "button", class: "fd-chip", dir: "auto" }, text);
       button.addEventListener("click", () => send(text));
       quick.appendChild(button);
     }

@@ -35,6 +35,7 @@ align-items:center;justify-content:center;padding:0}
 .fd-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}
 .fd-msg{display:flex;flex-direction:column;align-items:flex-start;max-width:85%}
 .fd-customer{align-self:flex-end;align-items:flex-end}
+.fd-has-cards{max-width:100%}
 .fd-system{align-self:center;max-width:100%;font-size:13px;color:var(--fd-muted);text-align:center}
 .fd-bubble{padding:9px 13px;border-radius:16px;background:var(--fd-bubble);overflow-wrap:anywhere;white-space:normal}
 .fd-customer .fd-bubble{background:var(--fd-accent);color:var(--fd-on-accent)}
