@@ -111,7 +111,7 @@ def _why(avail: Availability, when: dict[str, Any], config: BookingConfig) -> st
     if reason == "out_of_hours":
         return f"{when.get('time')} on {day_text} is outside our opening hours."
     if reason == "taken":
-        return f"{when.get('time')} on {day_text} is already booked."
+        return f"{when.get('time')} on {day_text} isn't available."
     if reason == "full":
         return f"We're fully booked on {day_text}."
     return ""

@@ -101,6 +101,8 @@ class BookingService:
         return Availability(None, spread(later), reason or self._closed_reason(service, day, None) or ("full" if when else None))
 
     def _closed_reason(self, service: Service, day: dt.date, target: dt.datetime | None) -> str | None:
+        if not getattr(self.backend, "uses_local_hours", True):
+            return None  # Cal.com keeps its own hours: only its free slots say anything
         if day in self.config.holidays:
             return "holiday"
         ranges = opening_ranges(self.config, day)

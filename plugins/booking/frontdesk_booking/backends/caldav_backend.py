@@ -75,6 +75,7 @@ NETWORK_ERRORS = _network_errors()
 
 class CalDAVBackend:
     name = "caldav"
+    uses_local_hours = True
 
     def __init__(self, config: BookingConfig, url: str, username: str | None = None, password: str | None = None,
                  calendars: dict[str, str] | None = None, timeout: int = 10):
