@@ -350,6 +350,7 @@ class Engine:
             turn.memory.setdefault("verified_factors", {})[number] = str(form["slots"].get("verifier", ""))
         if ctx.handoff_reason:
             turn.handoff_reason = ctx.handoff_reason
+        form["slots"].update(json_safe(ctx.slots))  # actions may remember choices (e.g. the size) in ctx.slots
         for name in ctx.cleared_slots:
             form["slots"].pop(name, None)
         for ask in ctx.asks:

@@ -7,6 +7,7 @@ only through :meth:`ActionContext.verified_order`.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable
 
@@ -202,16 +203,23 @@ def place_order(ctx: ActionContext) -> Reply:
         ctx.clear_slots("product")
         return reply(f"I couldn't find “{ctx.slots['product']}” in our shop.")
     product = products[0]
-    variant = pick_variant(ctx, product)
-    if variant is None:
-        choices = [v.title for v in product.variants if v.available]
-        if not choices:
-            return reply(f"Sorry, {product.title} is out of stock right now.", ("Find something similar",))
-        return ctx.ask("variant", f"Which {product.title} would you like?", choices[:8], entity="text")
-    if not variant.available:
-        ctx.clear_slots("variant")
-        return reply(f"Sorry, {product.title} ({variant.title}) is out of stock. Would another option do?",
-                     tuple(v.title for v in product.variants if v.available)[:8])
+    if not product.available:
+        return reply(f"Sorry, {product.title} is out of stock right now.", ("Find something similar",))
+    chosen = chosen_options(ctx, product)
+    ctx.slots.update(chosen)
+    for option in option_names(product):
+        if option not in chosen:
+            values = option_values(product, option, chosen)
+            return ctx.ask(option, f"Which {option} of {product.title} would you like?", values[:10], entity="text")
+    variant = product.variant_matching(chosen)
+    if variant is None or not variant.available:
+        ctx.clear_slots(*option_names(product))
+        label = variant.title if variant else " / ".join(chosen.values())
+        return reply(f"Sorry, {product.title} ({label}) is out of stock. Would another option do?")
+    return checkout_reply(ctx, product, variant)
+
+
+def checkout_reply(ctx: ActionContext, product: Product, variant: Variant) -> Reply:
     quantity = max(1, min(int(ctx.slots.get("quantity") or 1), 20))
     checkout = ctx.commerce.create_checkout([CartLine(variant.id, quantity)], email=ctx.conversation.identity_email)
     ctx.emit("checkout.created", {"product": product.id, "variant": variant.id, "quantity": quantity})
@@ -222,20 +230,39 @@ def place_order(ctx: ActionContext) -> Reply:
                  f"[Go to checkout]({checkout.url})", (), [card], checkout_url=checkout.url)
 
 
-def pick_variant(ctx: ActionContext, product: Product) -> Variant | None:
-    if len(product.variants) == 1:
-        return product.variants[0]
-    chosen = str(ctx.slots.get("variant") or "").strip().lower()
+def option_names(product: Product) -> list[str]:
+    """Options that actually vary between variants, in the shop's order (``size`` before ``colour``)."""
+    names: list[str] = []
     for variant in product.variants:
-        if chosen and variant.title.lower() == chosen:
-            return variant
-    options = wanted_options(ctx)
-    if chosen:
-        options = options or {}
-        for variant in product.variants:
-            if all(value.lower() in chosen for value in variant.options.values()):
-                return variant
-    return product.variant_matching(options) if options else None
+        for name in variant.options:
+            if name not in names and len({v.options.get(name) for v in product.variants}) > 1:
+                names.append(name)
+    return names
+
+
+def option_values(product: Product, option: str, chosen: dict[str, str]) -> list[str]:
+    """Values of ``option`` still in stock given what the customer already chose."""
+    values: list[str] = []
+    for variant in product.variants:
+        matches = all(variant.options.get(k, "").lower() == v.lower() for k, v in chosen.items())
+        value = variant.options.get(option)
+        label = value[:1].upper() + value[1:] if value else ""  # shops store "blue"; buttons read "Blue"
+        if variant.available and matches and label and label not in values:
+            values.append(label)
+    return values
+
+
+def chosen_options(ctx: ActionContext, product: Product) -> dict[str, str]:
+    """Options named in entities ("size 10", "in blue") or in answers to "which size?"."""
+    chosen: dict[str, str] = {}
+    for option in option_names(product):
+        said = " ".join(str(x) for x in (ctx.slots.get(option), ctx.slots.get("variant"), ctx.slots.get("product")) if x)
+        entity = ctx.entity(option)
+        for value in {v.options.get(option, "") for v in product.variants}:
+            if value and ((entity and str(entity.value).lower() == value.lower())
+                          or re.search(rf"\b{re.escape(value)}\b", said, re.I)):
+                chosen[option] = value
+    return chosen
 
 
 # --- conversation ---------------------------------------------------------------------------
