@@ -81,11 +81,15 @@ class HostPages(BaseHTTPRequestHandler):
     """The shop's own web server: serves whatever HTML the test put in ``pages``."""
 
     pages: dict[str, str] = {}
+    headers_for: dict[str, dict[str, str]] = {}
 
     def do_GET(self) -> None:  # noqa: N802
-        body = self.pages.get(self.path.split("?")[0])
+        path = self.path.split("?")[0]
+        body = self.pages.get(path)
         self.send_response(200 if body else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        for name, value in self.headers_for.get(path, {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write((body or "not found").encode())
 
@@ -553,6 +557,30 @@ def test_signed_identity_skips_verification_and_bad_signature_is_refused(context
     say(forged, "where is my order 1001")
     expect(log(forged)).to_contain_text(re.compile(r"email|postcode", re.I))
     assert any("signature was rejected" in e for e in errors)
+
+
+CSP_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Strict CSP shop</title></head>
+<body><h1>Shop with a strict Content-Security-Policy</h1><input id="search" aria-label="Search the shop" autofocus>
+<script src="__BASE__/widget.js" data-site="demo" async></script></body></html>"""
+
+
+def test_works_under_the_readme_csp_recipe(context: BrowserContext, server: Server) -> None:
+    ws_base = server.base.replace("http://", "ws://")
+    HostPages.pages["/csp.html"] = CSP_PAGE.replace("__BASE__", server.base)
+    HostPages.headers_for["/csp.html"] = {"Content-Security-Policy": (
+        f"default-src 'none'; script-src {server.base}; connect-src {server.base} {ws_base}; "
+        f"img-src {server.base} data:; style-src 'none'")}
+    page = context.new_page()
+    page.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.goto(server.host_origin + "/csp.html")
+    expect(launcher(page)).to_be_visible()
+    assert launcher(page).evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(31, 111, 235)"  # styled
+    open_chat(page)
+    say(page, "where is my order 1001")
+    expect(log(page)).to_contain_text(re.compile(r"email|postcode", re.I))
+    assert page.get_by_role("dialog").evaluate("d => getComputedStyle(d).position") == "fixed"
+    assert page.evaluate("window.__violations") == []
 
 
 SHOTS = {

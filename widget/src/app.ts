@@ -44,9 +44,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
   let audio: AudioContext | null = null;
 
   // ---- the panel ----------------------------------------------------------------------
-  const style = document.createElement("style");
-  style.textContent = APP_CSS;
-  ctx.shadow.insertBefore(style, ctx.shadow.firstChild);
+  ctx.addStyles(ctx.shadow, APP_CSS, true); // before the loader's sheet, whose launcher rules win
 
   const title = h("h2", { id: "fd-title" }, config.shop_name || t.chat);
   const subtitle = h("p", {}, config.agent_reply_time_text || "");
@@ -86,7 +84,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
 
   const acceptButton = h("button", { type: "button", class: "fd-primary" }, t.accept);
   const consent = h("div", { class: "fd-note" }, h("p", {}, t.consent), acceptButton);
-  const chatView = h("div", { style: "display:flex;flex-direction:column;flex:1;min-height:0" },
+  const chatView = h("div", { class: "fd-chat" },
     awayNote, log, typing, csat, ended, quick, consent, composer);
 
   const leaveForm = buildLeaveForm();
@@ -440,7 +438,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
         })
         .then((c) => {
           adopt(c);
-          store.update({ id: c.id, token: c.token, email: identity ? identity.email : undefined, rated: false });
+          store.update({ id: c.id, token: c.token, email: identity ? identity.email.trim().toLowerCase() : undefined, rated: false });
           hideProactive();
           return c;
         });
@@ -552,7 +550,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
 
   function showLeaveForm(show: boolean): void {
     leaveForm.hidden = !show;
-    chatView.style.display = show ? "none" : "flex";
+    chatView.hidden = show;
     (show ? (leaveForm.querySelector("input") as HTMLElement) : leaveOpenButton).focus();
   }
 
@@ -662,12 +660,13 @@ function createApp(ctx: LoaderContext): WidgetApp {
   updateConsent();
   transcriptButton.hidden = false;
   const saved = store.get();
-  const identityChanged = !!settings.identity && saved.email !== settings.identity.email;
+  // A different signed-in customer, or a signed-out visitor after a signed-in one: never show the old chat.
+  const identityChanged = (settings.identity ? settings.identity.email.trim().toLowerCase() : undefined) !== saved.email;
   if (saved.id && saved.token && !identityChanged) {
     adopt({ id: saved.id, token: saved.token });
     for (const p of saved.outbox || []) queue(p);
   } else if (saved.id) {
-    store.clearConversation(); // a different signed-in customer: never show them the previous one's chat
+    store.clearConversation();
   }
   if (store.openInThisTab) open(false);
   const delay = Number(config.proactive_delay_ms) || 0;

@@ -91,6 +91,24 @@ function pickLanguage(settings: HostSettings, config: SiteConfig): string {
   return (config.language || "en").slice(0, 2);
 }
 
+/**
+ * Add CSS to the shadow root as a constructed stylesheet, which a host CSP's style-src does not block;
+ * a <style> element where constructed stylesheets are missing. ``first`` puts it before existing sheets.
+ */
+export function addStyles(shadow: ShadowRoot, css: string, first = false): void {
+  const root = shadow as ShadowRoot & { adoptedStyleSheets?: CSSStyleSheet[] };
+  const Sheet = window.CSSStyleSheet as unknown as { new (): CSSStyleSheet & { replaceSync?(css: string): void } };
+  if (root.adoptedStyleSheets && Sheet && Sheet.prototype.replaceSync) {
+    const sheet = new Sheet();
+    sheet.replaceSync!(css);
+    root.adoptedStyleSheets = first ? [sheet, ...root.adoptedStyleSheets] : [...root.adoptedStyleSheets, sheet];
+    return;
+  }
+  const style = document.createElement("style");
+  style.textContent = css;
+  shadow.insertBefore(style, first ? shadow.firstChild : null);
+}
+
 function whenIdle(callback: () => void): void {
   const w = window as unknown as { requestIdleCallback?: (cb: () => void, opts: object) => void };
   if (w.requestIdleCallback) w.requestIdleCallback(callback, { timeout: 4000 });
@@ -174,14 +192,12 @@ function mount(base: string, site: string, settings: HostSettings, config: SiteC
   // A custom element with !important inline styles: host selectors like `div {…}` never match it,
   // and inline !important beats the host's !important rules. Fixed and zero-sized: no layout shift.
   const host = document.createElement("frontdesk-widget");
-  host.setAttribute(
-    "style",
+  // cssText (CSSOM), not a style attribute: a host CSP without 'unsafe-inline' styles still allows it.
+  host.style.cssText =
     "all:initial!important;display:block!important;position:fixed!important;width:0!important;height:0!important;" +
-      "bottom:0!important;" + position + ":0!important;z-index:" + zIndex + "!important;",
-  );
+    "bottom:0!important;" + position + ":0!important;z-index:" + zIndex + "!important;";
   const shadow = host.attachShadow({ mode: "open" });
-  const style = document.createElement("style");
-  style.textContent = LAUNCHER_CSS;
+  addStyles(shadow, LAUNCHER_CSS);
   const root = document.createElement("div");
   root.className = "fd fd-" + position;
   root.lang = language;
@@ -202,9 +218,9 @@ function mount(base: string, site: string, settings: HostSettings, config: SiteC
   badge.hidden = true;
   launcher.appendChild(badge);
   root.appendChild(launcher);
-  shadow.append(style, root);
+  shadow.appendChild(root);
   (document.body || document.documentElement).appendChild(host);
-  return { base, site, settings, config, language, shadow, root, launcher, badge };
+  return { base, site, settings, config, language, shadow, root, launcher, badge, addStyles };
 }
 
 boot();

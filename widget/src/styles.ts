@@ -15,6 +15,7 @@ export const APP_CSS = `
 flex-direction:column;background:var(--fd-bg);color:var(--fd-text);border-radius:16px;box-shadow:var(--fd-panel-shadow);
 overflow:hidden;border:1px solid var(--fd-line)}
 .fd-left .fd-panel{right:auto;left:20px}
+.fd-chat{display:flex;flex-direction:column;flex:1;min-height:0}
 .fd-head{display:flex;align-items:center;gap:10px;padding:12px 10px 12px 16px;background:var(--fd-accent);color:var(--fd-on-accent)}
 .fd-head h2{margin:0;font-size:16px;font-weight:700;line-height:1.3}
 .fd-head p{margin:0;font-size:13px;opacity:.95}

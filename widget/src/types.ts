@@ -79,6 +79,7 @@ export interface LoaderContext {
   launcher: HTMLButtonElement;
   badge: HTMLElement;
   app?: WidgetApp;
+  addStyles(shadow: ShadowRoot, css: string, first?: boolean): void;
 }
 
 export interface WidgetApp {
