@@ -22,6 +22,8 @@ class EndpointerConfig:
     end_silence_ms: int = 400
     min_speech_ms: int = 180
     preroll_ms: int = 200
+    warmup_ms: int = 200
+    """webrtcvad calls the first few frames of a fresh stream speech even when they are hiss."""
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Endpointer:
         self._silence_run = 0
         self._speech_frames = 0
         self.end_silence_ms = self.config.end_silence_ms
+        self._warmup_frames = self.config.warmup_ms // 20
 
     def is_speech(self, frame: bytes) -> bool:
         return self._vad.is_speech(frame, self.sample_rate)
@@ -54,6 +57,9 @@ class Endpointer:
         if len(frame) != self.frame_bytes:
             raise ValueError(f"frame must be {self.frame_bytes} bytes, got {len(frame)}")
         voiced = self.is_speech(frame)
+        if self._warmup_frames > 0:
+            self._warmup_frames -= 1
+            voiced = False
         if not self.in_speech:
             self._preroll.append(frame)
             self._voiced_run = self._voiced_run + 1 if voiced else 0
