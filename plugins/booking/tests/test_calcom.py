@@ -118,4 +118,6 @@ def test_conversation_books_through_calcom(make_bot, fake):
     [booking] = fake.bookings.values()
     assert booking["attendees"][0]["name"] == "Jane Doe"
     assert booking["attendees"][0]["phoneNumber"].endswith("7700900123")
-    assert booking["start"].endswith("T10:30:00.000Z")  # November: London is on GMT
+    local = dt.datetime.combine(bot.frontdesk.now().date() + dt.timedelta(days=1), dt.time(10, 30),
+                                tzinfo=bot.frontdesk.now().tzinfo)
+    assert booking["start"] == local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")  # sent in UTC, as documented
