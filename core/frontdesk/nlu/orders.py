@@ -15,7 +15,7 @@ from frontdesk.nlu.numbers import DIGIT_WORDS
 from frontdesk.registry import Entity
 
 _CUE = r"(?:order|purchase|parcel|package|confirmation|reference|ref)"
-_AFTER_CUE = r"(?:\s*(?:number|num|no\.?|nr\.?|id|#|ref(?:erence)?|code)\b)?\s*(?:is|was|=|:)?\s*#?\s*"
+_AFTER_CUE = r"(?:\s*(?:(?:number|num|no|nr|id|ref(?:erence)?|code)\b\.?|#))?\s*(?:is|was|=|:)?\s*#?\s*"
 CUED = re.compile(rf"\b{_CUE}{_AFTER_CUE}(\d{{3,10}})\b", re.I)
 HASH = re.compile(r"(?<![\w&])#\s?(\d{3,10})\b")
 NUMBER_CUE = re.compile(r"\b(?:number|no\.|nr\.?)\s*(?:is|was|:)?\s*#?(\d{3,8})\b", re.I)
@@ -34,7 +34,9 @@ def extract_order_numbers(text: str, context: dict[str, Any]) -> Iterator[Entity
     expecting = "order_number" in expected_types(context)
     for pattern, score in ((CUED, 1.0), (HASH, 0.98), (NUMBER_CUE, 0.85)):
         for m in pattern.finditer(text):
-            yield Entity("order_number", m.group(1), m.group(0), m.start(), m.end(), score)
+            # The span is the number itself ("#1001"), so "order #1001" reads "order <number>".
+            start = m.start(1) - 1 if text[m.start(1) - 1 : m.start(1)] == "#" else m.start(1)
+            yield Entity("order_number", m.group(1), text[start : m.end(1)], start, m.end(1), score)
     for m in BARE.finditer(text):
         digits = m.group(1)
         before, after = text[: m.start()], text[m.end() :]

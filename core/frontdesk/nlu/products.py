@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from frontdesk.registry import Entity
 
 FULL_TITLE_CUTOFF = 84.0
+SHORT_CUTOFF = 92.0  # phrases under 8 letters: one typo is a big share ("stock" is not "sock")
 KEYWORD_CUTOFF = 88.0
 _WORD = re.compile(r"[\w'-]+")
 # Words that never identify a product on their own.
@@ -105,7 +106,8 @@ def _index(catalog: tuple[str, ...]) -> _Index:
 def _match(index: _Index, phrase: str, text: str, start: int, end: int) -> Entity | None:
     if len(phrase) < 3:
         return None
-    best = process.extractOne(phrase, index.normalised, scorer=fuzz.ratio, score_cutoff=FULL_TITLE_CUTOFF)
+    cutoff = FULL_TITLE_CUTOFF if len(phrase) >= 8 else SHORT_CUTOFF
+    best = process.extractOne(phrase, index.normalised, scorer=fuzz.ratio, score_cutoff=cutoff)
     if best is not None:
         return Entity("product", index.titles[best[2]], text[start:end], start, end, best[1] / 100)
     if " " in phrase:
@@ -116,7 +118,8 @@ def _match(index: _Index, phrase: str, text: str, start: int, end: int) -> Entit
         return None
     if len(phrase) < 4 or phrase in _GENERIC:
         return None
-    word = process.extractOne(phrase, index.keyword_list, scorer=fuzz.ratio, score_cutoff=KEYWORD_CUTOFF)
+    cutoff = KEYWORD_CUTOFF if len(phrase) >= 8 else SHORT_CUTOFF
+    word = process.extractOne(phrase, index.keyword_list, scorer=fuzz.ratio, score_cutoff=cutoff)
     if word is None:
         return None
     title = index.titles[index.keywords[word[0]]]

@@ -7,11 +7,12 @@ Words the model never saw are mapped to the closest word it did ("cancle" → "c
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 # -ing words that are not verb forms of a shorter known word.
 _NOT_GERUNDS = frozenset("morning evening nothing something anything everything thing during bring string".split())
@@ -19,7 +20,9 @@ _NOT_GERUNDS = frozenset("morning evening nothing something anything everything 
 
 class SpellingCorrector:
     def __init__(self, vocabulary: Iterable[str]) -> None:
-        self.vocabulary = sorted({w for w in vocabulary if w.isalpha()})
+        """``vocabulary``: the training words, repeats included (frequent spellings win ties)."""
+        self.frequency = Counter(w for w in vocabulary if w.isalpha())
+        self.vocabulary = sorted(self.frequency)
         self.known = frozenset(self.vocabulary)
         self.correct_word = lru_cache(maxsize=50_000)(self._correct_word)
 
@@ -27,11 +30,13 @@ class SpellingCorrector:
         if not word.isalpha():
             return word
         if word not in self.known and len(word) >= 4:
-            # Short words allow one edit, longer ones two.
+            # Short words allow one edit, longer ones two; a swap of neighbours is one edit
+            # ("parcle" → "parcel"). Among equally close words the most frequent wins, so the
+            # typos written into examples on purpose never become corrections.
             limit = 1 if len(word) <= 5 else 2
-            best = process.extractOne(word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
-            if best is not None:
-                word = best[0]
+            candidates = process.extract(word, self.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=8)
+            if candidates:
+                word = min(candidates, key=lambda c: (c[1], -self.frequency[c[0]], c[0]))[0]
         return self.fold(word)
 
     def fold(self, word: str) -> str:
