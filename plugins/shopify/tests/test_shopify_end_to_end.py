@@ -146,3 +146,30 @@ def test_badly_signed_webhook_is_rejected(server, shop, caplog):
                                      secret="not-the-secret")
     assert status == 401 and body["error"] == "invalid_signature"
     assert "bad signature" in caplog.text
+
+
+def test_delivered_and_back_in_stock_webhooks(server, shop):
+    url, frontdesk = server
+    customer = Customer(url)
+    customer.say("where is my order 1003")
+    customer.say("cat@example.com")
+    status, body = shop.send_webhook(f"{url}/webhooks/shopify", "fulfillments/update",
+                                     shop.fulfillment_webhook_payload(1003, "delivered"))
+    assert status == 200 and body["events"] == ["order.delivered"]
+    assert any("#1003 has been delivered" in m["text"] for m in customer.messages())
+    status, body = shop.send_webhook(f"{url}/webhooks/shopify", "inventory_levels/update",
+                                     shop.inventory_webhook_payload("Merino Beanie", "Grey", 4))
+    assert status == 200 and body["events"] == ["product.back_in_stock"]
+    sold_out = shop.send_webhook(f"{url}/webhooks/shopify", "inventory_levels/update",
+                                 shop.inventory_webhook_payload("Merino Beanie", "Grey", 0))
+    assert sold_out[1]["events"] == []
+
+
+def test_webhook_with_a_body_that_is_not_json_is_a_400(server, shop):
+    url, _ = server
+    from frontdesk_shopify.testing import sign_webhook
+
+    body = b"not json"
+    answer = requests.post(f"{url}/webhooks/shopify", data=body, timeout=5, headers={
+        "X-Shopify-Hmac-Sha256": sign_webhook(body, shop.client_secret), "X-Shopify-Topic": "orders/fulfilled"})
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_json"
