@@ -233,6 +233,10 @@ def test_snippet_is_isolated_on_a_hostile_page(context: BrowserContext, server: 
     font = page.get_by_role("textbox", name="Message").evaluate("e => getComputedStyle(e).fontSize")
     assert font == "15px"
     assert page.evaluate("Frontdesk.version") == "0.1.0"
+    page.get_by_role("button", name="Close chat").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    page.evaluate("Frontdesk.open()")  # the one global's API
+    expect(page.get_by_role("dialog")).to_be_visible()
 
 
 # --- the conversation --------------------------------------------------------------------------------
@@ -450,6 +454,12 @@ def test_agent_unread_badge_csat_transcript_and_start_over(context: BrowserConte
     expect(page.locator(".fd-agent .fd-meta")).to_have_text("SSam")
     expect(log(page)).to_contain_text("Sam joined the conversation")
     expect(page.locator(".fd-agent strong")).to_have_text("Sam")
+    assert page.locator(".fd-agent time[datetime]").count() == 1  # timestamps
+    server.fd.publish(conversation_id, {"type": "typing", "role": "agent", "on": True})
+    expect(page.locator(".fd-typing")).to_be_visible()
+    expect(page.locator(".fd-typing")).to_contain_text("Sam is typing")
+    server.fd.publish(conversation_id, {"type": "typing", "role": "agent", "on": False})
+    expect(page.locator(".fd-typing")).to_be_hidden()
 
     server.fd.mark_solved(conversation_id)
     page.get_by_role("button", name="Rate 4 out of 5").click()
@@ -581,6 +591,34 @@ def test_works_under_the_readme_csp_recipe(context: BrowserContext, server: Serv
     expect(log(page)).to_contain_text(re.compile(r"email|postcode", re.I))
     assert page.get_by_role("dialog").evaluate("d => getComputedStyle(d).position") == "fixed"
     assert page.evaluate("window.__violations") == []
+
+
+AXE = Path(__file__).resolve().parents[1] / "widget" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag_aa_violations(browser: Browser, server: Server, scheme: str) -> None:
+    assert AXE.is_file(), "axe-core is a widget dev dependency: run widget/build.sh (npm ci) first"
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
+    try:
+        page = ctx.new_page()
+        page.goto(server.base + "/")
+        open_chat(page)
+        say(page, "do you have rain jackets?")
+        expect(page.locator(".fd-card").first).to_be_visible()
+        say(page, "where is my order 1001")
+        expect(log(page)).to_contain_text(re.compile(r"email|postcode", re.I))
+        say(page, "ada@example.com")
+        expect(page.get_by_role("group", name="Suggested replies").get_by_role("button").first).to_be_visible()
+        page.get_by_role("button", name="Download transcript").focus()  # a focused header button, too
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""() => axe.run(document.querySelector('frontdesk-widget'),
+            {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
+        problems = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        assert problems == []
+        assert len(result["passes"]) > 10  # it really looked at the widget
+    finally:
+        ctx.close()
 
 
 SHOTS = {

@@ -128,7 +128,7 @@ function boot(): void {
   const base = new URL(".", script.src).href.replace(/\/$/, "");
   let ctx: LoaderContext | null = null;
   let app: Promise<void> | null = null;
-  let wantOpen = false;
+  let pending: ((ctx: LoaderContext) => void) | null = null;
 
   const loadApp = (): Promise<void> => {
     if (!app) {
@@ -145,7 +145,10 @@ function boot(): void {
     return app;
   };
   const withApp = (action: (ctx: LoaderContext) => void) => {
-    if (!ctx) return;
+    if (!ctx) {
+      pending = action; // called before the config arrived: do it once the launcher is up
+      return;
+    }
     const current = ctx;
     loadApp().then(() => current.app && action(current), (e) => console.error(e));
   };
@@ -173,12 +176,9 @@ function boot(): void {
     .then((config) => {
       ctx = mount(base, site, settings, config);
       api._ctx = ctx;
-      ctx.launcher.addEventListener("click", () => {
-        wantOpen = true;
-        withApp((c) => c.app!.toggle());
-      });
+      ctx.launcher.addEventListener("click", () => withApp((c) => c.app!.toggle()));
       whenIdle(() => { loadApp().catch((e) => console.error(e)); });
-      if (wantOpen) api.open();
+      if (pending) withApp(pending);
     })
     .catch((error) => console.warn(error && error.message ? error.message : error));
 }

@@ -16,7 +16,7 @@ overflow:hidden;border:1px solid var(--fd-line)}
 .fd-chat{display:flex;flex-direction:column;flex:1;min-height:0}
 .fd-head{display:flex;align-items:center;gap:10px;padding:12px 10px 12px 16px;background:var(--fd-accent);color:var(--fd-on-accent)}
 .fd-head h2{margin:0;font-size:16px;font-weight:700;line-height:1.3}
-.fd-head p{margin:0;font-size:13px;opacity:.95}
+.fd-head p{margin:0;font-size:13px}
 .fd-who{flex:1;display:flex;align-items:center;gap:10px;min-width:0}
 .fd-avatar{width:36px;height:36px;border-radius:50%;flex:none;object-fit:cover;display:flex;align-items:center;
 justify-content:center;font-weight:700;background:rgba(255,255,255,.25);color:inherit}
