@@ -228,6 +228,8 @@ def events() -> Response:
 
 
 def slim_event(event: dict[str, Any]) -> dict[str, Any] | None:
+    if "conversation_id" not in event:  # should not happen; still tell the page to look again
+        return {"type": "status", "conversation_id": None, "status": None, "agent": None}
     if event.get("type") == "message":
         message = event["message"]
         return {"type": "message", "conversation_id": event["conversation_id"], "id": message["id"],
