@@ -304,8 +304,8 @@ class WebSocketSender(threading.Thread):
                     continue
                 if event.get("type") == "message" and event["message"]["id"] <= last_sent:
                     continue  # already replayed from history
-                event.pop("conversation_id", None)
-                self.ws.send(json.dumps(event))
+                # a copy: the bus hands the same dict to every subscriber (the inbox needs conversation_id)
+                self.ws.send(json.dumps({k: v for k, v in event.items() if k != "conversation_id"}))
         except Exception:  # the socket closed under us; the receive loop notices and ends
             try:
                 self.ws.close()
