@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import re
 import socket
 import threading
@@ -630,8 +631,11 @@ SHOTS = {
 
 
 @pytest.mark.parametrize("name", list(SHOTS))
-def test_screenshots_of_the_demo_shop(browser: Browser, server: Server, name: str) -> None:
-    """The demo host page (examples/demo-shop) as `frontdesk demo` serves it at /, widget open."""
+def test_screenshots_of_the_demo_shop(browser: Browser, server: Server, name: str, tmp_path: Path) -> None:
+    """The demo host page (examples/demo-shop) as `frontdesk demo` serves it at /, widget open.
+
+    Written to docs/screenshots/ only with FRONTDESK_UPDATE_SCREENSHOTS=1, so a test run leaves the tree clean.
+    """
     ctx = browser.new_context(**SHOTS[name])
     try:
         page = ctx.new_page()
@@ -650,7 +654,9 @@ def test_screenshots_of_the_demo_shop(browser: Browser, server: Server, name: st
         else:
             assert dialog.bounding_box()["width"] == 380
         page.wait_for_timeout(300)  # let images in cards decode
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
+        folder = SCREENSHOTS if os.environ.get("FRONTDESK_UPDATE_SCREENSHOTS") == "1" else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        image = page.screenshot(path=str(folder / f"widget-{name}.png"))
+        assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 10_000
     finally:
         ctx.close()
