@@ -14,9 +14,10 @@ def stacked_days(days: list[date], per_day: dict[date, dict[str, int]], channels
                  title: str, height: int = 160) -> Markup:
     """One bar per day, stacked by channel; scales to its container's width."""
     width = max(len(days) * 12, 240)
-    top = max((sum(per_day.get(d, {}).values()) for d in days), default=0) or 1
+    busiest = max((sum(per_day.get(d, {}).values()) for d in days), default=0)
+    top = busiest or 1
     bar = width / max(len(days), 1)
-    plot = height - 20
+    plot = height - 2
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for i, day in enumerate(days):
@@ -29,11 +30,10 @@ def stacked_days(days: list[date], per_day: dict[date, dict[str, int]], channels
             y -= h
             parts.append(f'<rect x="{i * bar + 1:.1f}" y="{y:.1f}" width="{max(bar - 2, 1):.1f}" height="{h:.1f}" '
                          f'fill="{PALETTE[c % len(PALETTE)]}"><title>{day:%d %b} {escape(channel)}: {n}</title></rect>')
-    parts.append(f'<line x1="0" y1="{plot}" x2="{width}" y2="{plot}" stroke="#888" stroke-width="1"/>')
-    if days:
-        parts.append(f'<text x="0" y="{height - 4}" font-size="10" fill="#555">{days[0]:%d %b}</text>')
-        parts.append(f'<text x="{width}" y="{height - 4}" font-size="10" fill="#555" text-anchor="end">{days[-1]:%d %b}</text>')
-    parts.append(f'<text x="2" y="10" font-size="10" fill="#555">{top}</text></svg>')
+    parts.append(f'<line x1="0" y1="{plot}" x2="{width}" y2="{plot}" stroke="#888" stroke-width="1"/></svg>')
+    # Labels live outside the stretched SVG so text is never distorted.
+    first, last = (f"{days[0]:%d %b}", f"{days[-1]:%d %b}") if days else ("", "")
+    parts.append(f'<div class="axis"><span>{first}</span><span>busiest day: {busiest}</span><span>{last}</span></div>')
     return Markup("".join(parts))
 
 

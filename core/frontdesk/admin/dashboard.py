@@ -38,7 +38,20 @@ def dashboard_page() -> str:
                 intents_chart=charts.bars(figures.top_intents, title="Top intents", colour=charts.PALETTE[1]),
                 csat_chart=charts.bars([(f"{k} ★", v) for k, v in sorted(figures.csat_distribution.items(), reverse=True)],
                                        title="Ratings", colour=charts.PALETTE[2]) if figures.csat_count else None,
-                intents=teach.intent_names(fd()), taught=request.args.get("taught"), teach_error=request.args.get("teach_error"))
+                intents=teach.intent_names(fd()), guesses=guesses(figures), taught=request.args.get("taught"), teach_error=request.args.get("teach_error"))
+
+
+def guesses(figures: stats.Stats) -> dict[int, str]:
+    """The NLU's nearest intent for each not-understood message, preselected in its "add as example" form."""
+    found = {}
+    for item in figures.not_understood:
+        try:
+            alternatives = fd().parse(item["text"]).alternatives
+        except Exception:  # a guess is a convenience; the owner can always pick by hand
+            alternatives = []
+        if alternatives:
+            found[item["id"]] = alternatives[0][0]
+    return found
 
 
 def dashboard_csv() -> Response:
