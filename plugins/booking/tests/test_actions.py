@@ -1,6 +1,7 @@
 """Whole conversations through the real engine (core's bot fixture) against a real Radicale."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -108,3 +109,15 @@ def test_calendar_down_is_honest_offers_a_person_and_keeps_the_request(make_bot)
     assert "Talk to a person" in answer.quick_replies
     kept = bot.state.state["memory"]["booking_unfinished"][0]
     assert kept["service"] == "haircut" and kept["staff"] == "Sam" and kept["when"]["time"] == "15:00"
+
+
+def test_availability_then_tap_to_book(booking_bot):
+    bot = booking_bot()
+    answer = bot.say("do you have anything tomorrow morning for a beard trim")
+    assert answer.intent == "booking.availability"
+    assert len(answer.quick_replies) == 3
+    hours = [int(re.search(r"(\d\d):\d\d", q).group(1)) for q in answer.quick_replies]  # "Book a beard trim Sun 22 Nov 09:00"
+    assert all(h < 12 for h in hours)
+    tapped = bot.say(answer.quick_replies[1])
+    assert tapped.intent == "booking.create"
+    assert "is free" in tapped.text and "with Alex" in tapped.text
