@@ -570,6 +570,32 @@ def test_signed_identity_skips_verification_and_bad_signature_is_refused(context
     assert any("signature was rejected" in e for e in errors)
 
 
+def test_optional_sound_plays_for_messages_while_closed(context: BrowserContext, server: Server) -> None:
+    serve_host("/sound.html", server, attrs='data-sound="on"')
+    page = context.new_page()
+    page.add_init_script("window.__tones = 0; const make = AudioContext.prototype.createOscillator;"
+                         "AudioContext.prototype.createOscillator = function () { window.__tones++; return make.call(this); };")
+    page.goto(server.host_origin + "/sound.html")
+    open_chat(page)
+    toggle = page.get_by_role("button", name="Notification sound")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    say(page, "hello")
+    expect(page.locator(".fd-bot[data-id]")).to_have_count(1)
+    assert page.evaluate("window.__tones") == 0  # the visitor is looking: no sound
+    page.keyboard.press("Escape")
+    server.fd.store_message(saved(page)["id"], "bot", "Your parcel is out for delivery.")
+    expect(page.locator(".fd-badge")).to_have_text("1")
+    assert page.evaluate("window.__tones") == 1
+    open_chat(page)
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    assert saved(page)["sound"] is False
+    page.keyboard.press("Escape")
+    server.fd.store_message(saved(page)["id"], "bot", "Delivered.")
+    expect(page.locator(".fd-badge")).to_have_text("1")
+    assert page.evaluate("window.__tones") == 1
+
+
 CSP_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Strict CSP shop</title></head>
 <body><h1>Shop with a strict Content-Security-Policy</h1><input id="search" aria-label="Search the shop" autofocus>
 <script src="__BASE__/widget.js" data-site="demo" async></script></body></html>"""
