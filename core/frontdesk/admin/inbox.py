@@ -179,8 +179,6 @@ def takeover(conversation_id: str) -> Response:
         return error(409, "the customer has closed this conversation")
     updated = fd().conversations.set_status(conversation.id, "handoff", reason=conversation.handoff_reason or "agent_took_over",
                                             agent_name=agent().name)
-    if conversation.status != "handoff":
-        fd().call_event("handoff_requested", conversation=updated, reason="agent_took_over")
     fd().publish(updated.id, {"type": "status", "status": updated.status,
                               "agent": {"name": updated.agent_name, "avatar": None}})
     return done(updated.id, status=updated.status)
