@@ -36,6 +36,12 @@ class LiveServer:
         return service_for(self.frontdesk)
 
     def close(self) -> None:
+        # Hang up and join every call so no worker is inside Piper/pocketsphinx when the interpreter exits.
+        calls = list(self.voice.calls)
+        for call in calls:
+            call.hangup("test over")
+        for call in calls:
+            call.join(5)
         self.server.shutdown()
         self.frontdesk.close_resources()
 

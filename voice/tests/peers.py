@@ -296,14 +296,15 @@ class AsteriskPeer(Peer):
     def on_message(self, message: Any) -> None:
         if isinstance(message, (bytes, bytearray)):
             assert len(message) % 160 == 0, "media must be whole 20 ms frames"
-            if self.xoff_sent:
-                self.received_while_xoff += 1
+            if self.xoff_sent and time.perf_counter() - self.xoff_at_time > 0.2:
+                self.received_while_xoff += 1  # sent after our XOFF could have arrived
             self.queue_audio(ulaw_to_pcm(bytes(message)))
             if self.xoff_at is not None and not self.xoff_sent:
                 with self.lock:
                     frames = sum(len(c) for c in self._speaker) // 320
                 if frames >= self.xoff_at:
                     self.xoff_sent = True
+                    self.xoff_at_time = time.perf_counter()
                     self.control("MEDIA_XOFF")
             return
         text = message.strip()

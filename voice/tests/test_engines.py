@@ -9,7 +9,7 @@ from frontdesk_voice.grammars import grammar_for
 from frontdesk_voice.sentences import split_sentences
 from frontdesk_voice.speech import EngineRegistry, SpeechEngineFactory
 
-from .speech_samples import line_noise, piper, piper_engine
+from .speech_samples import espeak, line_noise, piper, piper_engine
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,12 @@ def test_pocketsphinx_digit_grammar(sphinx):
     grammar = grammar_for({"slot": "order_number", "entity": "order_number"})
     text, _ = recognise(sphinx, piper("four zero seven one five"), grammar)
     assert text == "four zero seven one five"
+
+
+@pytest.mark.parametrize("said, heard", [("yes please", "yes please"), ("no thanks", "nope")])
+def test_pocketsphinx_yes_no_grammar_on_espeak_speech(sphinx, said, heard):
+    text, _ = recognise(sphinx, espeak(said), grammar_for({"slot": "confirm", "entity": "yes|no"}))
+    assert text.split()[0] in ("yes", "yeah", "yep") if said.startswith("yes") else text.split()[0] in ("no", "nope")
 
 
 def test_pocketsphinx_pools_decoders(sphinx):

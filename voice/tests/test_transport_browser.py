@@ -8,7 +8,7 @@ import pytest
 from simple_websocket import Client
 
 from .peers import BrowserPeer, loudness
-from .speech_samples import espeak
+from .speech_samples import piper
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +19,7 @@ def test_a_browser_call_hears_the_greeting_and_gets_transcripts(live):
         peer.wait_idle(timeout=20)
         assert loudness(bytes(peer.played)) > 300
         assert peer.events_of("ready")[0][1]["sample_rate"] == 16000
-        peer.say(espeak("What are your opening hours?", rate=16000))
+        peer.say(piper("What are your opening hours?", rate=16000))
         peer.wait_idle(timeout=30)
         transcripts = [e["text"] for _, e in peer.events_of("transcript")]
         assert transcripts and "hours" in transcripts[0]
