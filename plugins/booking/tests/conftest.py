@@ -58,3 +58,12 @@ def booking_bot(make_bot: Callable[..., Any], calendar_url: str) -> Callable[...
         return make_bot(booking_settings(calendar_url, **booking))
 
     return factory
+
+
+@pytest.fixture
+def dead_calendar_bot(make_bot: Callable[..., Any]) -> Any:
+    """A Bot whose CalDAV server does not answer (nothing listens on the port)."""
+    from frontdesk_booking.radicale_server import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/gone/"
+    return make_bot(booking_settings(url, caldav={"url": url, "timeout": 2}))

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from frontdesk_booking.radicale_server import free_port
 from frontdesk_booking.runtime import runtime_for
 
 pytestmark = pytest.mark.slow  # each test trains the NLU once (a few seconds)
@@ -100,10 +99,8 @@ def test_cancel_needs_the_right_contact_and_reschedule_moves(booking_bot):
     assert store.get(reference).status == "cancelled"
 
 
-def test_calendar_down_is_honest_offers_a_person_and_keeps_the_request(make_bot):
-    from tests.conftest import booking_settings
-
-    bot = make_bot(booking_settings(f"http://127.0.0.1:{free_port()}/gone/", caldav={"url": f"http://127.0.0.1:{free_port()}/gone/", "timeout": 2}))
+def test_calendar_down_is_honest_offers_a_person_and_keeps_the_request(dead_calendar_bot):
+    bot = dead_calendar_bot
     answer = bot.say("book a haircut with Sam tomorrow at 3")
     assert "can't reach our appointment calendar" in answer.text
     assert "Talk to a person" in answer.quick_replies
@@ -121,3 +118,10 @@ def test_availability_then_tap_to_book(booking_bot):
     tapped = bot.say(answer.quick_replies[1])
     assert tapped.intent == "booking.create"
     assert "is free" in tapped.text and "with Alex" in tapped.text
+
+
+def test_calendar_down_then_talk_to_a_person_hands_off(dead_calendar_bot):
+    bot = dead_calendar_bot
+    bot.say("book a haircut with Sam tomorrow at 3")
+    bot.say("Talk to a person")
+    assert bot.state.status == "handoff"
