@@ -39,3 +39,12 @@ def test_chit_chat_leaves_most_probability_to_none(classifier):
 def test_known_share(classifier):
     assert classifier.known_share("track my parcle".split()) == 1.0
     assert classifier.known_share("zzqx wwvv track".split()) == pytest.approx(1 / 3)
+
+
+def test_single_text_path_equals_scikit_learn_transform(classifier):
+    from scipy.sparse import hstack
+
+    for text in ["where is my parcel", "are you open on sunday", "zzz", "hello there where is my order"]:
+        features = hstack([classifier.words.transform([text]), classifier.chars.transform([text])])
+        expected = classifier.model.decision_function(features)[0]
+        assert classifier.margins(text) == pytest.approx(expected, abs=1e-9)
