@@ -106,3 +106,10 @@ def test_only_intents_of_its_language():
 
 def test_construction_is_quick(nlu):
     assert nlu.training_seconds < 15  # ~1-3 s on a quiet 2-core machine; generous for busy CI
+
+
+def test_every_built_in_label_parses_back_to_its_intent_by_template(nlu):
+    for intent in nlu.intents:
+        assert intent.label, intent.name
+        result = nlu.parse(intent.label, CONTEXT)
+        assert (result.intent, result.matched_by) == (intent.name, "template"), intent.label

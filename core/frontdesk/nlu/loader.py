@@ -48,6 +48,7 @@ def _intent(name: str, spec: dict[str, Any], language: str, shared_lists: dict[s
         lists=lists,
         confirm=spec.get("confirm"),
         description=spec.get("description", ""),
+        label=spec.get("label", ""),
     )
 
 
