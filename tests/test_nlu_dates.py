@@ -79,3 +79,12 @@ def test_parts_of_the_day():
 
 def test_am_as_a_word_is_not_a_time():
     assert found(extract_times, "I am free") == []
+
+
+@pytest.mark.parametrize("text", ["the invoices from 2 months ago", "from five purchases ago", "by 5 items"])
+def test_numbers_after_prepositions_are_not_always_times(text):
+    assert found(extract_times, text) == []
+
+
+def test_hour_followed_by_a_day():
+    assert found(extract_times, "at 4 tomorrow works") == [("time", time(16, 0))]

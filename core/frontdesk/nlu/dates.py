@@ -39,7 +39,16 @@ ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 CLOCK_AMPM = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?!\w)", re.I)
 CLOCK_24 = re.compile(r"(?<![\d.:/])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
-AT_HOUR = re.compile(rf"\b(?:at|around|about|by|from|after|before|until|till)\s+(\d{{1,2}}|{NUMBER_WORD_PATTERN})(?:\s+o'?\s?clock)?\b(?!\s*(?:[:./]\d|days?|weeks?|items?|of\b|%|x\b))", re.I)
+# "at 3" is a time only when what follows could follow a time ("at 3 tomorrow", "at 3, ok?"),
+# not "from 2 months ago" or "by 5 items".
+_AFTER_HOUR = (
+    r"(?=\s*(?:$|[,.!?;:)]|(?:o'?\s?clock|ish|on|today|tomorrow|tonight|this|next|please|pls|and|or|then|in|for"
+    r"|with|if|is|would|works|ok|okay|thanks|sharp|latest|at|the|that)\b))"
+)
+AT_HOUR = re.compile(
+    rf"\b(?:at|around|about|by|from|after|before|until|till)\s+(\d{{1,2}}|{NUMBER_WORD_PATTERN})(?:\s+o'?\s?clock)?\b{_AFTER_HOUR}",
+    re.I,
+)
 OCLOCK = re.compile(rf"\b(\d{{1,2}}|{NUMBER_WORD_PATTERN})\s+o'?\s?clock\b", re.I)
 PAST_TO = re.compile(rf"\b(half|quarter|twenty[\s-]five|twenty|ten|five|\d{{1,2}}\s+min(?:ute)?s)\s+(past|to)\s+(\d{{1,2}}|{NUMBER_WORD_PATTERN})\b", re.I)
 NAMED_TIME = re.compile(r"\b(noon|midday|midnight|lunchtime|lunch time)\b", re.I)
