@@ -11,6 +11,7 @@ import threading
 from collections import deque
 from typing import Any, Callable
 
+from frontdesk_voice.audio import resample
 from frontdesk_voice.bot import Bot
 from frontdesk_voice.call import AudioSink, Call
 from frontdesk_voice.prompts import PromptBook, SpeechCache
@@ -53,8 +54,17 @@ class VoiceService:
         )
 
     def prerender(self) -> int:
-        """Synthesise the fixed prompts for phones and browsers before the first call."""
-        return self.speech.prerender(self.prompts.all_texts(), (PHONE_RATE, BROWSER_RATE))
+        """Synthesise the fixed prompts for phones and browsers before the first call; prime the recogniser."""
+        count = self.speech.prerender(self.prompts.all_texts(), (PHONE_RATE, BROWSER_RATE))
+        self.prime_stt()
+        return count
+
+    def prime_stt(self) -> None:
+        prime = getattr(self.stt, "prime", None)
+        if callable(prime):
+            speech = b"".join(pcm for _, pcm in self.speech.speak(self.prompts.text("greeting") + " " +
+                                                                   self.prompts.text("not_understood"), PHONE_RATE))
+            prime(resample(speech, PHONE_RATE, self.stt.sample_rate))
 
     def speech_for(self, text: str, rate: int):
         return self.speech.speak(text, rate)

@@ -26,10 +26,13 @@ class PocketsphinxEngine:
         self._pool: queue.SimpleQueue[PooledDecoder] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self.decoders_created = 0
+        self._cmn: str | None = None
         self._pool.put(self._new_decoder())  # load the model now, not on the first call
 
     def _new_decoder(self) -> "PooledDecoder":
         decoder = PooledDecoder(Decoder(samprate=self.sample_rate, loglevel="FATAL", **self._options))
+        if self._cmn:
+            decoder.decoder.set_cmn(self._cmn)
         with self._lock:
             self.decoders_created += 1
         return decoder
@@ -42,6 +45,23 @@ class PocketsphinxEngine:
 
     def _release(self, decoder: "PooledDecoder") -> None:
         self._pool.put(decoder)
+
+    def prime(self, speech16k: bytes) -> None:
+        """Learn the channel's cepstral mean from a little telephone-band speech.
+
+        Live CMN starts from generic defaults and only settles after an utterance or
+        two, so a fresh decoder garbles the caller's first sentence. The voice line
+        primes every decoder with its own greeting played through the phone band.
+        """
+        pooled = self._acquire()
+        try:
+            pooled.decoder.activate_search("_default")
+            pooled.decoder.start_utt()
+            pooled.decoder.process_raw(speech16k, False, True)
+            pooled.decoder.end_utt()
+            self._cmn = pooled.decoder.get_cmn(False)
+        finally:
+            self._release(pooled)
 
     def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream":
         pooled = self._acquire()

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator
 
-from piper import PiperVoice
+from piper import PiperVoice, SynthesisConfig
 
 from frontdesk_voice.sentences import split_sentences
 
@@ -34,6 +34,10 @@ class PiperEngine:
             model_path, config_path = default_voice()
         self.voice = PiperVoice.load(model_path, config_path)
         self.sample_rate = self.voice.config.sample_rate
+        # [voice] piper_noise_scale / piper_noise_w = 0 makes synthesis repeatable (tests, benchmarks).
+        self.syn_config = SynthesisConfig(
+            noise_scale=settings.get("piper_noise_scale"), noise_w_scale=settings.get("piper_noise_w"),
+            length_scale=settings.get("piper_length_scale"))
         # onnxruntime sessions are thread-safe, but one synthesis at a time per process keeps
         # two cores from thrashing when many calls speak at once; sentences are short.
         self._lock = threading.Lock()
@@ -41,5 +45,5 @@ class PiperEngine:
     def synthesize(self, text: str) -> Iterator[bytes]:
         for sentence in split_sentences(text):
             with self._lock:
-                chunks = [chunk.audio_int16_bytes for chunk in self.voice.synthesize(sentence)]
+                chunks = [chunk.audio_int16_bytes for chunk in self.voice.synthesize(sentence, self.syn_config)]
             yield b"".join(chunks)

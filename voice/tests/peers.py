@@ -126,8 +126,15 @@ class Peer:
             time.sleep(0.02)
 
     # --- bot side -----------------------------------------------------------------------
+    underruns = 0
+    _empty_since = 0.0
+
     def queue_audio(self, pcm: bytes) -> None:
+        """Audio from the server. A gap of under 0.8 s after the queue ran dry is an underrun (choppy speech)."""
         with self.lock:
+            if not self._speaker and self._empty_since and time.perf_counter() - self._empty_since < 0.8:
+                self.underruns += 1
+            self._empty_since = 0.0
             self._speaker.append(pcm)
             self.received.extend(pcm)
             self.audio_times.append(time.perf_counter())
@@ -149,6 +156,8 @@ class Peer:
                         self._speaker[0] = rest
                     else:
                         self._speaker.pop(0)
+                        if not self._speaker:
+                            self._empty_since = time.perf_counter()
                 if chunk:
                     self.played.extend(chunk)
             if chunk:

@@ -16,7 +16,9 @@ from .speech_samples import espeak, line_noise, piper, piper_engine
 def sphinx():
     from frontdesk_voice.stt_pocketsphinx import PocketsphinxEngine
 
-    return PocketsphinxEngine({})
+    engine = PocketsphinxEngine({})
+    engine.prime(resample(piper("Thanks for calling. How can I help you today?"), 8000, 16000))
+    return engine
 
 
 def recognise(engine, pcm8k, grammar=None):
