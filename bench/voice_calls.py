@@ -1,0 +1,131 @@
+"""Phone calls on this machine: turn latency by stage, barge-in, and how many calls keep real time.
+
+    .venv/bin/python bench/voice_calls.py [--calls 4,6,8]
+
+Runs the real server (demo shop, real engine, pocketsphinx + Piper) in this process and
+drives it with local Twilio Media Streams peers that talk and listen in real time
+(Piper-voiced caller sentences, 20 ms μ-law frames). Turn latency = caller's last voiced
+frame → first bot audio frame sent, split into endpointing (silence the VAD waits for),
+final STT, engine (intent + action), TTS time to first audio. The peers run in the same
+process as the server, so they compete for the same two cores and the GIL: a pessimistic setup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voice"))
+
+from tests.conftest import start_server  # noqa: E402
+from tests.peers import TwilioPeer  # noqa: E402
+from tests.speech_samples import piper  # noqa: E402
+
+SCRIPT = ["What are your opening hours?", "Where is my order?", "one zero zero two",
+          "Do you sell trail running shoes?", "How long does delivery take?", "Can I return my shoes?"]
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(round(q * (len(values) - 1))))], 1) if values else -1.0
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def one_caller(live, turns: list[str], results: list, caller: str = "+14155550123") -> None:
+    peer = TwilioPeer(live.ws("/voice/twilio"), caller=caller, speed=1.0).start()
+    try:
+        peer.wait_idle(timeout=60)
+        for text in turns:
+            peer.say(piper(text))
+            peer.wait_idle(timeout=60)
+        results.append(peer)
+    finally:
+        peer.stop()
+        time.sleep(0.3)
+        peer.close()
+
+
+def stage_summary(turns: list[dict]) -> dict:
+    speech = [t["stages_ms"] for t in turns if t["source"] == "speech"]
+    return {f"{stage}_ms": {"p50": pct([s[stage] for s in speech], 0.5), "p95": pct([s[stage] for s in speech], 0.95)}
+            for stage in ("endpointing", "stt_final", "engine", "tts_first_audio", "total")} | {"turns": len(speech)}
+
+
+def barge_ins(live, attempts: int = 5) -> list[float]:
+    latencies = []
+    for _ in range(attempts):
+        before = set(live.voice.calls)
+        peer = TwilioPeer(live.ws("/voice/twilio"), caller=None, speed=1.0).start()
+        try:
+            time.sleep(1.2)  # the greeting is playing
+            call = next(c for c in list(live.voice.calls) if c not in before)
+            peer.say(piper("Sorry, can I speak to someone?"))
+            deadline = time.time() + 5
+            while not peer.events_of("clear") and time.time() < deadline:
+                time.sleep(0.01)
+            if call.record.barge_ins:
+                latencies.append(call.record.barge_ins[0] * 1000)
+        finally:
+            peer.close()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", default="4,6,8")
+    args = parser.parse_args()
+    live = start_server(Path(tempfile.mkdtemp()))
+    live.voice  # load models and pre-render prompts before measuring
+    out: dict = {}
+    single: list = []
+    one_caller(live, SCRIPT, single)
+    out["single_call"] = stage_summary(list(live.voice.turn_metrics))
+    out["barge_in_ms"] = {"values": [round(v, 1) for v in barge_ins(live)]}
+    out["barge_in_ms"]["p50"] = pct(out["barge_in_ms"]["values"], 0.5)
+    for n in [int(x) for x in args.calls.split(",")]:
+        live.voice.turn_metrics.clear()
+        base = rss_mb()
+        peak = [base]
+        results: list = []
+        threads = [threading.Thread(target=one_caller, args=(live, SCRIPT[:3], results, f"+1555000{i:04d}")) for i in range(n)]
+        for i, thread in enumerate(threads):
+            thread.start()
+            time.sleep(0.25)  # calls don't all ring in the same millisecond
+
+        def watch() -> None:
+            while any(t.is_alive() for t in threads):
+                peak.append(rss_mb())
+                time.sleep(0.5)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        for thread in threads:
+            thread.join()
+        watcher.join()
+        summary = stage_summary(list(live.voice.turn_metrics))
+        out[f"{n}_concurrent"] = {
+            "completed_calls": len(results),
+            "underruns": sum(p.underruns for p in results),
+            "turn_total_ms": summary["total_ms"],
+            "tts_first_audio_ms": summary["tts_first_audio_ms"],
+            "memory_per_call_mb": round((max(peak) - base) / n, 1),
+        }
+    out["rss_mb"] = round(rss_mb(), 1)
+    print(json.dumps(out, indent=2))
+    live.close()
+
+
+if __name__ == "__main__":
+    main()
