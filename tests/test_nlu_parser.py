@@ -113,3 +113,15 @@ def test_every_built_in_label_parses_back_to_its_intent_by_template(nlu):
         assert intent.label, intent.name
         result = nlu.parse(intent.label, CONTEXT)
         assert (result.intent, result.matched_by) == (intent.name, "template"), intent.label
+
+
+def test_expected_intents_do_not_make_chit_chat_confident(nlu):
+    result = nlu.parse("what's the capital of peru", CONTEXT, expected_intents=["affirm", "deny", "form.cancel"])
+    assert result.intent is None
+
+
+def test_very_long_messages_are_read_from_the_start(nlu):
+    text = "where is my order #1001 " + "blah " * 2000
+    result = nlu.parse(text, CONTEXT)
+    assert result.text == text
+    assert [e.value for e in result.entities] == ["1001"]

@@ -12,6 +12,7 @@ import math
 import random
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from scipy.sparse import hstack
@@ -39,23 +40,38 @@ class TrainingSet:
     labels: list[str]
 
 
-def training_set(intents: list[Intent], language: str = "en", seed: int = 7) -> TrainingSet:
+def training_set(
+    intents: list[Intent], language: str = "en", seed: int = 7, prepare: Callable[[str], str] = normalise
+) -> TrainingSet:
+    """Template expansions and examples per intent, plus the out-of-scope sentences.
+
+    ``prepare`` turns an example into model text the way a customer's message is turned
+    (the parser passes one that also swaps entities for placeholders: "order 1001" →
+    "order xordernumberx").
+    """
     rng = random.Random(seed)
     none = [normalise(s) for s in out_of_scope_examples(language)] * EXAMPLE_WEIGHT
     texts: list[str] = list(none)
     labels: list[str] = [NONE] * len(none)
     for intent in intents:
         sentences = sample_sentences(intent, SAMPLES_PER_TEMPLATE, rng)
-        sentences += [normalise(e) for e in intent.examples] * EXAMPLE_WEIGHT
+        sentences += [prepare(e) for e in intent.examples] * EXAMPLE_WEIGHT
         texts.extend(sentences)
         labels.extend([intent.name] * len(sentences))
     return TrainingSet(texts, labels)
 
 
 class IntentClassifier:
-    def __init__(self, intents: list[Intent], language: str = "en", seed: int = 7, C: float = 0.5) -> None:
+    def __init__(
+        self,
+        intents: list[Intent],
+        language: str = "en",
+        seed: int = 7,
+        C: float = 0.5,
+        prepare: Callable[[str], str] = normalise,
+    ) -> None:
         self.language = language
-        data = training_set(intents, language, seed)
+        data = training_set(intents, language, seed, prepare)
         self.spelling = SpellingCorrector(w for text in data.texts for w in text.split())
         texts = [self.model_text(text.split()) for text in data.texts]
         self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"\S+")

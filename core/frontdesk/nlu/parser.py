@@ -16,6 +16,8 @@ DEFAULT_THRESHOLD = 0.5
 TEMPLATE_CONFIDENCE = 1.0
 EXPECTED_BOOST = 4.0  # how much more likely an intent the bot just asked for is
 MAX_ALTERNATIVES = 3
+# Only the start of very long messages is read (a pasted essay must not stall the bot).
+MAX_TEXT_CHARS = 1000
 # Below this share of words the model knows, its guess is discounted ("asdf qwerty" → None).
 KNOWN_WORDS_NEEDED = 0.5
 MIN_ALTERNATIVE = 0.05
@@ -55,18 +57,23 @@ class NLU:
         self.extractors = list(extractors)
         self.threshold = threshold
         self.templates = TemplateMatcher(self.intents, language)
-        self.classifier = IntentClassifier(self.intents, language)
+        self.classifier = IntentClassifier(self.intents, language, prepare=self._example_text)
         self.training_seconds = time.perf_counter() - started
+
+    def _example_text(self, example: str) -> str:
+        """An example as the model will see messages: entities replaced by placeholders."""
+        entities = self.extract(example, {})
+        return " ".join(tokens(with_placeholders(example, entities, self.templates.placeholder_types)))
 
     def extract(self, text: str, context: dict[str, Any] | None = None) -> list[Entity]:
         """Entities only (slot filling mid-form)."""
-        return run_extractors(self.extractors, text, context or {})
+        return run_extractors(self.extractors, text[:MAX_TEXT_CHARS], context or {})
 
     def parse(
         self, text: str, context: dict[str, Any] | None = None, expected_intents: Iterable[str] | None = None
     ) -> ParseResult:
         entities = self.extract(text, context)
-        words = tokens(with_placeholders(text, entities, self.templates.placeholder_types))
+        words = tokens(with_placeholders(text[:MAX_TEXT_CHARS], entities, self.templates.placeholder_types))
         if not words:
             return ParseResult(text, None, 0.0, entities)
         ranked = self.classifier.ranked(words)
@@ -88,8 +95,10 @@ class NLU:
 
 
 def _boost(ranked: list[tuple[str, float]], expected: set[str]) -> list[tuple[str, float]]:
+    """Multiply the expected intents' odds; the out-of-scope share (1 - sum) keeps its weight."""
     boosted = [(name, p * (EXPECTED_BOOST if name in expected else 1.0)) for name, p in ranked]
-    total = sum(p for _, p in boosted) or 1.0
+    out_of_scope = max(0.0, 1.0 - sum(p for _, p in ranked))
+    total = sum(p for _, p in boosted) + out_of_scope or 1.0
     return sorted(((n, p / total) for n, p in boosted), key=lambda item: -item[1])
 
 
