@@ -29,3 +29,13 @@ def test_bare_number_is_unsure_unless_expected():
 @pytest.mark.parametrize("text", ["it cost 1500 pounds", "back in 2019 i bought one", "3 items", "wait 100 days"])
 def test_prices_years_and_units_are_not_order_numbers(text):
     assert order_numbers(text) == []
+
+
+def test_numbers_read_in_pairs_when_cued():
+    assert order_numbers("order ten oh one")[0] == ("1001", 0.9)
+    assert order_numbers("it's order twelve thirty four")[0] == ("1234", 0.9)
+    assert order_numbers("ten oh five", {"expecting": "order_number"})[0] == ("1005", 0.9)
+
+
+def test_uncued_pairs_are_left_to_quantities():
+    assert order_numbers("twenty two of them") == []
