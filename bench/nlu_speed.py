@@ -36,6 +36,63 @@ EXTRA_LINES = [
 ]
 
 
+def side_by_side(nlu, lines: list[str], ctx: dict) -> dict:
+    """Medians, per message, of the fast paths next to the library calls they replace."""
+    import re
+
+    from hassil import Intents, recognize_all
+    from scipy.sparse import hstack
+
+    from frontdesk.nlu.templates import normalise_template, placeholder, slot_types, with_placeholders
+    from frontdesk.nlu.text import tokens
+
+    refs = re.compile(r"\{(\w+)\}")
+    hassil_intents = Intents.from_dict({
+        "language": "en",
+        "intents": {
+            i.name: {"data": [{"sentences": [normalise_template(t) for t in i.templates]}]}
+            for i in nlu.intents if i.templates
+        },
+        "lists": {
+            **{n: {"values": [normalise_template(v) for v in vs]} for i in nlu.intents for n, vs in i.lists.items()},
+            **{n: {"values": [placeholder(t) for t in slot_types(i, n)]}
+               for i in nlu.intents for t_ in i.templates for n in refs.findall(t_) if n not in i.lists},
+        },
+    })
+    texts = [" ".join(tokens(with_placeholders(line, nlu.extract(line, ctx), nlu.templates.placeholder_types)))
+             for line in lines]
+    model_texts = [nlu.classifier.model_text(t.split()) for t in texts]
+    classifier = nlu.classifier
+
+    def median_ms(fn, items):
+        timings = []
+        for item in items:
+            started = time.perf_counter()
+            fn(item)
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
+
+    figures = {
+        "templates_regex_ms": median_ms(nlu.templates.match, texts),
+        "templates_hassil_ms": median_ms(lambda t: list(recognize_all(t, hassil_intents)), texts),
+        "model_fast_ms": median_ms(classifier.margins, model_texts),
+        "model_sklearn_ms": median_ms(
+            lambda t: classifier.model.decision_function(
+                hstack([classifier.words.transform([t]), classifier.chars.transform([t])])
+            ),
+            model_texts,
+        ),
+    }
+    print(
+        f"side by side, median per message: templates regex {figures['templates_regex_ms']:.3f} ms vs hassil "
+        f"recognize_all {figures['templates_hassil_ms']:.3f} ms "
+        f"(x{figures['templates_hassil_ms'] / figures['templates_regex_ms']:.0f}); model single-text path "
+        f"{figures['model_fast_ms']:.3f} ms vs scikit-learn transform+decision_function "
+        f"{figures['model_sklearn_ms']:.3f} ms (x{figures['model_sklearn_ms'] / figures['model_fast_ms']:.0f})"
+    )
+    return figures
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
@@ -104,6 +161,7 @@ def main() -> None:
         f"  (load average {figures['load_average_1min']:.1f} on {figures['cpus']} CPUs)"
     )
     print(f"extract only: p50 {figures['extract_ms_p50']:.3f} ms, p99 {figures['extract_ms_p99']:.3f} ms")
+    figures.update(side_by_side(nlu, lines[:500], ctx))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 
