@@ -34,10 +34,11 @@ def test_confirmation_before_a_change_and_yes_runs_it(bot):
 
 
 def test_no_at_confirmation_changes_nothing(bot):
-    bot.say("cancel order 1002 grace@example.com")
+    confirm = bot.say("I want to cancel my order 1002, my email is grace@example.com")
+    assert "Cancel order #1002?" in confirm.text
     answer = bot.say("no")
     assert "won't" in answer
-    check = bot.say("where is order 1002 grace@example.com")
+    check = bot.say("where is my order 1002? my email is grace@example.com")
     assert "hasn't shipped yet" in check
 
 

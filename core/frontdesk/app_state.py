@@ -108,7 +108,6 @@ class Frontdesk:
                            **self.settings.get("plugins", {}).get(name, {})}
         plugin_settings.setdefault("data_dir", self.settings["data_dir"])
         plugin_settings.setdefault("public_url", self.settings["shop"]["public_url"])
-        plugin_settings.setdefault("shop", self.settings["shop"])
         return factory.factory(plugin_settings)
 
     def _build_nlu(self) -> dict[str, Any]:
@@ -117,8 +116,14 @@ class Frontdesk:
         models = {}
         for language in self.languages():
             intents = self.registry.all(f"intent:{language}")
-            if intents:
+            if not intents:
+                continue
+            try:
                 models[language] = trained_nlu(intents, extractors, language, threshold)
+            except Exception:  # one language's odd data must not stop the shop; it falls back to English
+                if language == "en":
+                    raise
+                log.exception("could not train the NLU for %r; using English", language)
         return models
 
     def start(self) -> None:
@@ -242,7 +247,9 @@ class Frontdesk:
         if not event.message:
             return 0
         targets = self.conversations.open_for_contact(email=event.email, phone=event.phone,
-                                                      order_number=event.order_number)
+                                                      order_number=event.order_number, product_id=event.product_id)
+        if event.conversation_id and event.conversation_id not in targets:
+            targets.append(event.conversation_id)
         for conversation_id in targets:
             self.store_message(conversation_id, "bot", event.message, payload={"data": {"event": event.kind}})
         return len(targets)
@@ -257,5 +264,7 @@ class Frontdesk:
         return hours.shop_now(self.settings["shop"])
 
     def close_resources(self) -> None:
+        if self.started:
+            self.plugins.call_each("shutdown", frontdesk=self)
         self.db.dispose()
 

@@ -172,15 +172,16 @@ class Conversations:
             session.add(Event(conversation_id=row.id, type="csat", data={"score": score}))
 
     def open_for_contact(self, *, email: str | None = None, phone: str | None = None,
-                         order_number: str | None = None) -> list[str]:
-        """Ids of open conversations whose verified identity or verified orders match (proactive messages)."""
+                         order_number: str | None = None, product_id: str | None = None) -> list[str]:
+        """Ids of open conversations whose verified identity, verified orders or stock watches match."""
         with self.db.session() as session:
             rows = session.scalars(select(Conversation).where(Conversation.status.in_(("open", "handoff", "solved"))))
             matches = []
             for row in rows:
                 state = row.state or {}
-                ident = state.get("identity") or {}
+                ident, memory = state.get("identity") or {}, state.get("memory") or {}
                 if (email and ident.get("email") == email.lower()) or (phone and ident.get("phone") == phone) \
-                        or (order_number and order_number in (state.get("memory") or {}).get("verified_orders", [])):
+                        or (order_number and order_number in memory.get("verified_orders", [])) \
+                        or (product_id and product_id in memory.get("back_in_stock", [])):
                     matches.append(row.id)
             return matches

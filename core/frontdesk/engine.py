@@ -185,6 +185,8 @@ class Engine:
             return self._advance(turn, form)
         if self._text_slot(form, asking) and self._switching(turn, form, strict=True):
             return self._start(turn)
+        if self._slot(turn, form, asking).entity == "product" and self._switching(turn, form):
+            return self._start(turn)  # "which product?" accepts any text, so check for a new request first
         filled = self._fill_slot(turn, form, asking)
         if not self._text_slot(form, asking):  # "10 / Blue" answers "which one?"; it is not a quantity of 10
             self._fill_from_entities(turn, form)

@@ -11,6 +11,7 @@ class BackendEvent:
     """Something a back end reported, e.g. ``kind="order.shipped"``.
 
     ``email``/``phone``/``order_number`` say whose conversations it concerns;
+    ``conversation_id``/``product_id`` add more targets (below);
     ``message`` (if set) is sent to that customer's open conversations as a bot
     message; ``source`` names the plugin; ``delivery_id`` de-duplicates.
     """
@@ -23,3 +24,7 @@ class BackendEvent:
     order_number: str | None = None
     message: str | None = None
     delivery_id: str | None = None
+    conversation_id: str | None = None
+    """Deliver to this conversation too (a booking's own chat, for example)."""
+    product_id: str | None = None
+    """For ``product.back_in_stock``: customers who asked about this product while it was out of stock."""

@@ -171,6 +171,11 @@ def startup(frontdesk: "Frontdesk") -> None:
     """
 
 
+@hookspec
+def shutdown(frontdesk: "Frontdesk") -> None:
+    """Called once when Frontdesk closes (tests, server stop): stop threads and child processes you started."""
+
+
 # --- events -------------------------------------------------------------------
 
 

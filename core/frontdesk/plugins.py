@@ -152,7 +152,7 @@ class PluginManager:
         """
         results: list[tuple[str, Any]] = []
         caller = getattr(self.pm.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):  # registration order
+        for impl in caller.get_hookimpls():  # registration order: built-ins and earlier plugins first
             name = impl.plugin_name
             try:
                 result = impl.function(*(kwargs[arg] for arg in impl.argnames))
@@ -171,7 +171,7 @@ class PluginManager:
         a *duplicate* id is a configuration error that must be fixed, so it is raised.
         """
         caller = getattr(self.pm.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in caller.get_hookimpls():
             name = impl.plugin_name
             info = self.infos.setdefault(name, PluginInfo(name=name, module=name))
 

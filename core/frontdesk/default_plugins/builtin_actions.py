@@ -164,9 +164,10 @@ def search(ctx: ActionContext) -> Reply:
 
 def describe_variant_stock(product: Product, variant: Variant) -> str:
     count = f" ({variant.inventory} left)" if variant.inventory is not None and variant.inventory <= 5 else ""
+    name = product.title if len(product.variants) == 1 else f"{product.title} ({variant.title})"
     if variant.available:
-        return f"Yes — {product.title} ({variant.title}) is in stock{count} at {money(variant.price, product.currency)}."
-    return f"Sorry, {product.title} ({variant.title}) is out of stock right now."
+        return f"Yes — {name} is in stock{count} at {money(variant.price, product.currency)}."
+    return f"Sorry, {name} is out of stock right now."
 
 
 def availability(ctx: ActionContext) -> Reply:
@@ -190,11 +191,22 @@ def availability(ctx: ActionContext) -> Reply:
         text = (f"{product.title} is in stock" + (f" in {', '.join(in_stock[:8])}." if in_stock and len(product.variants) > 1 else ".")
                 if available else f"Sorry, {product.title} is out of stock right now.")
     alternatives = [p for p in others if p.available][:3]
+    if not available:
+        watch(ctx, product)
+        text += " I'll message you here if it comes back in stock."
     if not available and alternatives:
         text += " You might like: " + ", ".join(p.title for p in alternatives) + "."
     cards = [product_card(product)] + ([product_card(p) for p in alternatives] if not available else [])
     quick = (f"Buy {product.title}",) if available else ("Find something similar", TALK_TO_PERSON)
     return reply(text, quick, cards)
+
+
+def watch(ctx: ActionContext, product: Product) -> None:
+    """Remember that this customer wants ``product``: a back-in-stock event then reaches this conversation."""
+    watching = ctx.memory.setdefault("back_in_stock", [])
+    if product.id not in watching:
+        watching.append(product.id)
+        ctx.emit("back_in_stock.watch", {"product_id": product.id})
 
 
 def place_order(ctx: ActionContext) -> Reply:

@@ -101,6 +101,8 @@ class Message(Base):
             "cards": payload.get("cards", []),
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
         }
+        if self.role == "customer" and self.client_id:
+            message["client_id"] = self.client_id
         if payload.get("agent"):
             message["agent"] = payload["agent"]
         if payload.get("data"):

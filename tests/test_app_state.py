@@ -1,0 +1,77 @@
+"""Frontdesk's own duties: proactive messages from back-end events, people taking over, plugin isolation."""
+
+from __future__ import annotations
+
+from frontdesk.conversations import sign_identity
+from frontdesk.events import BackendEvent
+
+
+def test_shipped_event_reaches_the_verified_customer_only(make_bot):
+    ada = make_bot(identity={"email": "ada@example.com", "signature": sign_identity("ada@example.com", "test-secret")})
+    stranger = ada.new_customer()
+    stranger.say("hello")
+    delivered = ada.frontdesk.emit_backend_event(BackendEvent(
+        kind="order.shipped", source="test", email="ada@example.com", message="Good news: order #1001 has shipped!",
+        delivery_id="d-1"))
+    assert delivered == 1
+    assert ada.frontdesk.messages(ada.conversation.id)[-1].text == "Good news: order #1001 has shipped!"
+    assert all("1001" not in m.text for m in stranger.frontdesk.messages(stranger.conversation.id))
+
+
+def test_repeated_delivery_id_is_ignored(bot):
+    bot.say("where is my order 1001? ada@example.com")
+    event = BackendEvent(kind="order.delivered", source="test", order_number="1001", message="Delivered!", delivery_id="same")
+    assert bot.frontdesk.emit_backend_event(event) == 1
+    assert bot.frontdesk.emit_backend_event(event) == 0
+
+
+def test_back_in_stock_reaches_the_customer_who_asked(bot):
+    answer = bot.say("do you have the granite approach shoe in stock")
+    assert "message you here if it comes back" in answer.text
+    other = bot.new_customer()
+    other.say("hello")
+    event = BackendEvent(kind="product.back_in_stock", source="test", product_id="granite-approach-shoe",
+                         message="The Granite Approach Shoe is back in stock!")
+    assert bot.frontdesk.emit_backend_event(event) == 1
+    assert bot.frontdesk.messages(bot.conversation.id)[-1].text.startswith("The Granite Approach Shoe is back")
+
+
+def test_event_for_a_named_conversation(bot):
+    bot.say("hello")
+    event = BackendEvent(kind="booking.reminder", source="test", conversation_id=bot.conversation.id,
+                         message="Reminder: your haircut is tomorrow at 10:00.")
+    assert bot.frontdesk.emit_backend_event(event) == 1
+
+
+def test_agent_takes_over_and_hands_back(bot):
+    fd, cid = bot.frontdesk, bot.conversation.id
+    fd.post_agent_message(cid, "Hello, Sam here.", "Sam")
+    assert bot.state.status == "handoff" and bot.state.agent_name == "Sam"
+    assert bot.say("thanks Sam").messages == []
+    fd.release_handoff(cid)
+    assert bot.state.status == "open" and bot.say("hi").messages
+
+
+def test_solved_conversation_reopens_on_a_new_message(bot):
+    bot.say("goodbye")
+    assert bot.state.status == "solved"
+    bot.say("actually, one more thing: when are you open?")
+    assert bot.state.status == "open"
+
+
+class HandoffRecorder:
+    def __init__(self):
+        self.reasons = []
+
+    from frontdesk.hookspecs import hookimpl
+
+    @hookimpl
+    def handoff_requested(self, conversation, reason):
+        self.reasons.append((conversation.id, reason))
+
+
+def test_handoff_hook_tells_plugins(make_bot):
+    recorder = HandoffRecorder()
+    customer = make_bot(plugins=(("recorder", recorder),))
+    customer.say("I want to speak to a human")
+    assert recorder.reasons == [(customer.conversation.id, "customer_asked")]
