@@ -77,7 +77,7 @@ class IntentClassifier:
         self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"\S+")
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
         features = hstack([self.words.fit_transform(texts), self.chars.fit_transform(texts)]).tocsr()
-        self.model = LinearSVC(C=C, class_weight="balanced")
+        self.model = LinearSVC(C=C, class_weight="balanced", random_state=seed)
         self.model.fit(features, data.labels)
         self.labels: list[str] = [str(c) for c in self.model.classes_]
         self._fast = [_FastTfidf(self.words, 0), _FastTfidf(self.chars, len(self.words.vocabulary_))]
