@@ -22,7 +22,7 @@ def test_a_browser_call_hears_the_greeting_and_gets_transcripts(live):
         peer.say(piper("What are your opening hours?", rate=16000))
         peer.wait_idle(timeout=30)
         transcripts = [e["text"] for _, e in peer.events_of("transcript")]
-        assert transcripts and "hours" in transcripts[0]
+        assert transcripts and "opening" in transcripts[0]
         said = " ".join(e["text"] for _, e in peer.events_of("bot"))
         assert len(said) > 20
     finally:
