@@ -157,7 +157,8 @@ def test_conversation_lifecycle_matches_the_schemas(client: FlaskClient) -> None
     assert [m["id"] for m in again] == [m["id"] for m in replies]  # a retried client_id is not answered twice
 
     history = check(client.get(messages, headers=auth), f"{doc}/messages", "get", 200)
-    assert history["status"] == "open" and history["messages"][0]["role"] == "customer"
+    assert history["status"] == "open"
+    assert {k: history["messages"][0][k] for k in ("role", "client_id")} == {"role": "customer", "client_id": "c1"}
     later = check(client.get(f"{messages}?after={history['messages'][0]['id']}", headers=auth), f"{doc}/messages", "get", 200)
     assert [m["id"] for m in later["messages"]] == [m["id"] for m in history["messages"][1:]]
 
