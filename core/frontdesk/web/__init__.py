@@ -22,7 +22,7 @@ def create_app(frontdesk: Frontdesk | dict[str, Any]) -> Flask:
     if not isinstance(frontdesk, Frontdesk):
         frontdesk = Frontdesk(frontdesk)
     configure_logging(frontdesk.settings["logging"])
-    app = Flask("frontdesk")
+    app = Flask("frontdesk", static_folder=None)  # meta serves /static with CORS for the widget
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.config["SOCK_SERVER_OPTIONS"] = {"ping_interval": 25}
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -43,7 +43,6 @@ def create_app(frontdesk: Frontdesk | dict[str, Any]) -> Flask:
 
 
 def register_plugin_blueprints(app: Flask, frontdesk: Frontdesk) -> None:
-    blueprints = []
     frontdesk.plugins.collect("register_blueprints", "blueprint", frontdesk.registry, lambda bp: bp.name,
                               frontdesk=frontdesk)
     blueprints = frontdesk.registry.all("blueprint")
