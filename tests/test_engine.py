@@ -162,3 +162,9 @@ def test_back_end_down_gets_an_honest_reply_and_a_person(make_bot):
     assert "Talk to a person" in answer.quick_replies
     assert down.say("Talk to a person").messages
     assert down.state.status == "handoff"
+
+
+def test_one_number_fills_one_slot(bot):
+    answer = bot.say("track 94107")
+    assert bot.state.slots == {"order_number": "94107"}
+    assert "email" in answer.text

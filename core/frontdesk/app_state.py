@@ -159,13 +159,16 @@ class Frontdesk:
             self._catalog = (time.monotonic(), names)
             return names
 
-    def nlu_context(self) -> dict[str, Any]:
+    def nlu_context(self, expecting: dict[str, str] | None = None) -> dict[str, Any]:
         shop = self.settings["shop"]
-        return {"catalog": self.catalog_names(), "now": hours.shop_now(shop), "timezone": shop["timezone"]}
+        return {"catalog": self.catalog_names(), "now": hours.shop_now(shop), "timezone": shop["timezone"],
+                "expecting": expecting}
 
-    def parse(self, text: str, *, language: str = "en", expected_intents: list[str] | None = None) -> Any:
+    def parse(self, text: str, *, language: str = "en", expected_intents: list[str] | None = None,
+              expecting: dict[str, str] | None = None) -> Any:
+        """Parse with the shop's catalog and clock; ``expecting`` resolves ambiguities ("94107": a postcode?)."""
         model = self.nlu.get(language) or self.nlu["en"]
-        return model.parse(text, context=self.nlu_context(), expected_intents=expected_intents)
+        return model.parse(text, context=self.nlu_context(expecting), expected_intents=expected_intents)
 
     # --- messages and events -------------------------------------------------------------------
 

@@ -150,7 +150,8 @@ class Engine:
     def respond(self, turn: Turn) -> list[Reply]:
         form = turn.state.get("form")
         expected = list(CONTROL_INTENTS) if form and form.get("confirming") else None
-        turn.parse = self.fd.parse(turn.text, language=turn.conversation.language, expected_intents=expected)
+        turn.parse = self.fd.parse(turn.text, language=turn.conversation.language, expected_intents=expected,
+                                   expecting=turn.state.get("expecting"))
         turn.intent, turn.confidence = turn.parse.intent, turn.parse.confidence
         if form:
             return self._continue_form(turn, form)
@@ -279,11 +280,16 @@ class Engine:
     def _fill_from_entities(self, turn: Turn, form: dict[str, Any], *, overwrite: bool = False) -> bool:
         """Fill slots from this message's entities; True when a slot was set to a new value."""
         changed = False
+        unused = list(turn.parse.entities)  # one piece of text fills one slot: "94107" is not both number and postcode
         for slot in self._all_slots(turn, form):
             if slot.entity == "text" or (slot.name in form["slots"] and not overwrite):
                 continue
-            value = slot_value(slot, turn.parse.entities, None)
-            if value is not None and form["slots"].get(slot.name) != value:
+            entity = matching_entity(slot, unused)
+            if entity is None:
+                continue
+            unused = [e for e in unused if (e.start, e.end) != (entity.start, entity.end)]
+            value = json_safe(entity.value)
+            if form["slots"].get(slot.name) != value:
                 form["slots"][slot.name] = value
                 changed = True
         return changed
@@ -412,15 +418,20 @@ def intent_label(intent: Intent) -> str:
     return intent.label or (intent.examples[0] if intent.examples else intent.name)
 
 
+def matching_entity(slot: Slot, entities: list[Entity]) -> Entity | None:
+    wanted = slot.entity.split("|")
+    return next((entity for entity in entities if entity.type in wanted), None)
+
+
 def slot_value(slot: Slot, entities: list[Entity], text: str | None) -> Any:
     """The value for ``slot`` from this message's entities, or the whole text for ``text`` slots."""
     if slot.entity == "text":
         stripped = (text or "").strip()
         return stripped or None
     wanted = slot.entity.split("|")
-    for entity in entities:
-        if entity.type in wanted:
-            return json_safe(entity.value)
+    entity = matching_entity(slot, entities)
+    if entity is not None:
+        return json_safe(entity.value)
     if text is not None and "product" in wanted and text.strip():
         return text.strip()  # asked "which product?": search for whatever they typed
     if text is not None and "postcode" in wanted:
