@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import threading
-import time
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
-from rapidfuzz import fuzz, process, utils
-
+from frontdesk.caching import TTLCache
+from frontdesk.catalog_search import closest_titles, option_key, query_words
 from frontdesk.commerce import (
     ActionNotAllowed,
     BackendUnavailable,
@@ -26,41 +23,6 @@ from frontdesk_shopify.client import ShopifyClient
 from frontdesk_shopify.config import ShopifyConfig
 
 REFUND_TAG = "frontdesk-refund-requested"
-# Shopify option names → the lower-case keys the core's Variant.options uses.
-OPTION_KEYS = {"color": "colour", "colour": "colour", "size": "size", "shoe size": "size"}
-# Words in a customer's sentence that never name a product; Shopify's search would AND them in.
-QUERY_STOPWORDS = frozenset(
-    "a an and any are buy can colour color do does for got have i in is it looking me my need of on please "
-    "show size some sell stock the there to want with you your".split()
-)
-
-
-class TTLCache:
-    """A small time-limited cache: catalog reads are cheap to repeat for a minute, costly to repeat per message."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
-        self.seconds = seconds
-        self._clock = clock
-        self._items: dict[Any, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get_or_set(self, key: Any, compute: Callable[[], Any]) -> Any:
-        if self.seconds <= 0:
-            return compute()
-        with self._lock:
-            hit = self._items.get(key)
-            if hit and hit[0] > self._clock():
-                return hit[1]
-        value = compute()
-        with self._lock:
-            if len(self._items) > 512:
-                self._items.clear()
-            self._items[key] = (self._clock() + self.seconds, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 class ShopifyBackend:
@@ -74,16 +36,14 @@ class ShopifyBackend:
     # --- products ------------------------------------------------------------------
 
     def search_products(self, query: str, *, limit: int = 5) -> list[Product]:
-        words = [w for w in re.findall(r"[\w'-]+", query.lower()) if w not in QUERY_STOPWORDS and not w.isdigit()]
+        words = query_words(query)
         if not words:
             return []
         found = self._search(" ".join(words), limit)
         if not found:
             # Loose spelling ("trail runer"): Shopify's search is word-exact, so match the words against the
             # catalogue's titles here and ask for the closest titles instead.
-            matches = process.extract(" ".join(words), self.catalog_names(), scorer=fuzz.WRatio,
-                                      processor=utils.default_process, limit=limit, score_cutoff=75)
-            titles = [m[0] for m in matches]
+            titles = closest_titles(" ".join(words), self.catalog_names(), limit)
             if titles:
                 found = self._search(" OR ".join(f'title:"{t}"' for t in titles), limit)
                 found.sort(key=lambda p: titles.index(p.title) if p.title in titles else len(titles))
@@ -130,8 +90,7 @@ class ShopifyBackend:
 
     @staticmethod
     def _variant(node: dict[str, Any]) -> Variant:
-        options = {OPTION_KEYS.get(o["name"].lower(), o["name"].lower()): o["value"]
-                   for o in node.get("selectedOptions") or () if o["name"] != "Title"}
+        options = {option_key(o["name"]): o["value"] for o in node.get("selectedOptions") or () if o["name"] != "Title"}
         return Variant(
             id=node["id"],
             # Shopify names the only variant of an option-less product "Default Title"; customers see this.

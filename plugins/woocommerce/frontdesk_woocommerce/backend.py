@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
-from rapidfuzz import fuzz, process, utils
-
+from frontdesk.caching import TTLCache
+from frontdesk.catalog_search import closest_titles, option_key, query_words
 from frontdesk.commerce import (
     ActionNotAllowed,
     BackendUnavailable,
@@ -27,11 +25,6 @@ from frontdesk_woocommerce.client import TRACKING_API, WooClient, WooError
 from frontdesk_woocommerce.config import WooConfig
 
 REFUND_META = "_frontdesk_refund_requested"
-OPTION_KEYS = {"color": "colour", "colour": "colour", "size": "size", "shoe size": "size"}
-QUERY_STOPWORDS = frozenset(
-    "a an and any are buy can colour color do does for got have i in is it looking me my need of on please "
-    "show size some sell stock the there to want with you your".split()
-)
 # WooCommerce order statuses → the core's ORDER_STATUSES. "completed" means fulfilled and sent;
 # "shipped"/"delivered" are custom statuses that shipping plugins commonly add.
 STATUS_MAP = {
@@ -42,30 +35,6 @@ STATUS_MAP = {
 TRACKING_IN_NOTE = re.compile(r"tracking (?:number|no\.?|#)?\s*(?:is\s*)?:?\s*([A-Z0-9]{8,40})", re.I)
 URL_IN_NOTE = re.compile(r"https?://\S+")
 CARRIER_IN_NOTE = re.compile(r"(?:shipped|sent|dispatched) (?:with|via|by) ([A-Z][\w&. -]{1,30}?)(?:[.,;]| with| tracking|$)", re.I)
-
-
-class TTLCache:
-    """A small time-limited cache: catalog reads are cheap to repeat for a minute, costly per message."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
-        self.seconds = seconds
-        self._clock = clock
-        self._items: dict[Any, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get_or_set(self, key: Any, compute: Callable[[], Any]) -> Any:
-        if self.seconds <= 0:
-            return compute()
-        with self._lock:
-            hit = self._items.get(key)
-            if hit and hit[0] > self._clock():
-                return hit[1]
-        value = compute()
-        with self._lock:
-            if len(self._items) > 512:
-                self._items.clear()
-            self._items[key] = (self._clock() + self.seconds, value)
-        return value
 
 
 class WooCommerceBackend:
@@ -85,16 +54,14 @@ class WooCommerceBackend:
         return self.cache.get_or_set("currency", lambda: self.client.get("data/currencies/current")["code"])
 
     def search_products(self, query: str, *, limit: int = 5) -> list[Product]:
-        words = [w for w in re.findall(r"[\w'-]+", query.lower()) if w not in QUERY_STOPWORDS and not w.isdigit()]
+        words = query_words(query)
         if not words:
             return []
         found = self._search(" ".join(words), limit)
         if not found:
             # Woo's search is a substring match on the whole phrase: "trail runer" finds nothing, so match
             # against the catalogue's names here and fetch the closest ones.
-            matches = process.extract(" ".join(words), self.catalog_names(), scorer=fuzz.WRatio,
-                                      processor=utils.default_process, limit=limit, score_cutoff=75)
-            for title, _score, _index in matches:
+            for title in closest_titles(" ".join(words), self.catalog_names(), limit):
                 found += [p for p in self._search(title, limit) if p.title == title and p not in found]
         return found[:limit]
 
@@ -141,7 +108,7 @@ class WooCommerceBackend:
 
     @staticmethod
     def _variation(product: dict[str, Any], node: dict[str, Any]) -> Variant:
-        options = {OPTION_KEYS.get(a["name"].lower(), a["name"].lower()): a["option"] for a in node.get("attributes") or ()}
+        options = {option_key(a["name"]): a["option"] for a in node.get("attributes") or ()}
         return Variant(
             id=f"{product['id']}:{node['id']}",
             title=" / ".join(a["option"] for a in node.get("attributes") or ()) or html.unescape(product["name"]),
