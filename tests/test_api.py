@@ -189,7 +189,9 @@ def test_websocket_refuses_wrong_token_and_foreign_origin(live):
 
 def test_two_tabs_see_the_same_conversation(live):
     cid, token = live.start_conversation()
-    tab_a, tab_b = ws_connect(live, cid, token), ws_connect(live, cid, token)
+    # A tab subscribes once its socket is open; like the widget, it asks for history (?after=) so nothing
+    # published in between is missed.
+    tab_a, tab_b = ws_connect(live, cid, token), ws_connect(live, cid, token, after=0)
     try:
         tab_a.send(json.dumps({"type": "message", "text": "hello", "client_id": "tab-a-1"}))
         seen_by_b = receive_until(tab_b, lambda e: e["type"] == "message" and e["message"]["role"] == "bot")
