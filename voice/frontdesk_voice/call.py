@@ -318,6 +318,8 @@ class Call:
             self._note("call_started", {"transport": self.transport, "caller_id": bool(self.caller_id)})
             self._say_prompt("greeting", turn)
             self._refresh_expecting()
+            # While the greeting plays: a first call that beat the start-up warm-up primes the recogniser now.
+            self.service.ensure_primed()
             return
         if utterance.source == "not_understood":
             self._say_prompt("not_understood", turn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Callable
 
 from frontdesk import hookimpl
@@ -15,28 +16,54 @@ from frontdesk_voice.web import make_blueprint, voice_settings_of
 log = logging.getLogger("frontdesk_voice")
 
 _lock = threading.Lock()
+_service_lock = threading.Lock()
 _engines: dict[tuple[str, str, str], Any] = {}
+_speech_caches: dict[int, Any] = {}
 ATTRIBUTE = "_frontdesk_voice_service"
+CALL_SETTINGS = frozenset({"prompts", "preload", "no_input_seconds", "end_silence_ms", "vad_aggressiveness",
+                           "min_speech_ms", "public_url", "shop_name", "site", "twilio_auth_token"})
+"""Settings of the line, not of a model: Frontdesks that differ only in these share engines."""
+WARMUP_ATTRIBUTE = "_frontdesk_voice_warmup"
 
 
 def shared_engine(factory: Any, settings: dict[str, Any]) -> Any:
     """Engines are cached per process and settings: a model is loaded once however many Frontdesks exist."""
-    key = (factory.kind, factory.name, repr(sorted((k, repr(v)) for k, v in settings.items() if k != "prompts")))
+    key = (factory.kind, factory.name, repr(sorted((k, repr(v)) for k, v in settings.items() if k not in CALL_SETTINGS)))
     with _lock:
         if key not in _engines:
             _engines[key] = factory.create(settings)
         return _engines[key]
 
 
+def shared_speech_cache(tts: Any) -> Any:
+    """One cache of rendered sentences per TTS engine per process: prompts render once for every Frontdesk."""
+    from frontdesk_voice.prompts import SpeechCache
+
+    with _lock:
+        if id(tts) not in _speech_caches:
+            _speech_caches[id(tts)] = SpeechCache(tts)  # engines live as long as the process, so ids stay valid
+        return _speech_caches[id(tts)]
+
+
 def service_for(frontdesk: Any) -> Any:
     """One VoiceService per Frontdesk: models load once and every call shares them."""
+    service = getattr(frontdesk, ATTRIBUTE, None)
+    if service is not None:
+        return service
+    with _service_lock:  # the start-up warm-up and a first call may both get here
+        service = getattr(frontdesk, ATTRIBUTE, None)
+        if service is None:
+            service = _build_service(frontdesk)
+            # Kept on the Frontdesk itself so it lives and dies with it.
+            setattr(frontdesk, ATTRIBUTE, service)
+        return service
+
+
+def _build_service(frontdesk: Any) -> Any:
     from frontdesk_voice.bot import FrontdeskBot
     from frontdesk_voice.service import VoiceService, choose_stt
     from frontdesk_voice.speech import EngineRegistry
 
-    service = getattr(frontdesk, ATTRIBUTE, None)
-    if service is not None:
-        return service
     settings = voice_settings_of(frontdesk)
     settings.setdefault("shop_name", frontdesk.settings.get("shop", {}).get("name", "our shop"))
     engines = EngineRegistry()
@@ -44,17 +71,56 @@ def service_for(frontdesk: Any) -> Any:
         engines.register(factory)
     stt = shared_engine(engines.get("stt", choose_stt(settings)), settings)
     tts = shared_engine(engines.get("tts", settings.get("tts", "piper")), settings)
-    service = VoiceService(FrontdeskBot(frontdesk, settings.get("site")), settings, stt=stt, tts=tts)
-    # Kept on the Frontdesk itself so it lives and dies with it.
-    setattr(frontdesk, ATTRIBUTE, service)
-    return service
+    return VoiceService(FrontdeskBot(frontdesk, settings.get("site")), settings, stt=stt, tts=tts,
+                        speech=shared_speech_cache(tts))
+
+
+class Warmup:
+    """Loads the models and renders the fixed prompts in a background thread after start-up.
+
+    ``frontdesk serve`` binds its port at once; a call that comes in before the warm-up
+    finishes loads what it needs itself (the engine cache and the speech cache make both
+    wait for, rather than repeat, work already in flight).
+    """
+
+    def __init__(self, frontdesk: Any):
+        self.frontdesk = frontdesk
+        self.stop = threading.Event()
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="frontdesk-voice-warmup", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            started = time.perf_counter()
+            count = service_for(self.frontdesk).prerender(self.stop)
+            log.info("voice line ready: %d prompt renderings in %.1f s", count, time.perf_counter() - started)
+        except BaseException as error:  # never take the server down; the first call will try again and report it
+            self.error = error
+            log.exception("voice warm-up failed")
+        finally:
+            self.done.set()
+
+    def close(self, timeout: float = 60.0) -> None:
+        # Joined at shutdown so no thread is inside Piper or pocketsphinx when the interpreter exits.
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout)
 
 
 def setup(frontdesk: Any) -> None:
-    """Load the recogniser and the voice, and render the fixed prompts, before the first call."""
-    if voice_settings_of(frontdesk).get("preload", True):
-        count = service_for(frontdesk).prerender()
-        log.info("voice line ready: %d prompt sentences pre-rendered", count)
+    """Start loading the recogniser and the voice and rendering the prompts, without blocking start-up."""
+    if voice_settings_of(frontdesk).get("preload", True) and getattr(frontdesk, WARMUP_ATTRIBUTE, None) is None:
+        warmup = Warmup(frontdesk)
+        setattr(frontdesk, WARMUP_ATTRIBUTE, warmup)
+        warmup.thread.start()
+
+
+@hookimpl
+def shutdown(frontdesk: Any) -> None:
+    warmup = getattr(frontdesk, WARMUP_ATTRIBUTE, None)
+    if warmup is not None:
+        warmup.close()
 
 
 @hookimpl

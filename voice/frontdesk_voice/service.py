@@ -31,7 +31,7 @@ def choose_stt(settings: dict[str, Any]) -> str:
 
 class VoiceService:
     def __init__(self, bot: Bot, settings: dict[str, Any] | None = None, engines: EngineRegistry | None = None,
-                 stt: Any = None, tts: Any = None, shop: str = "our shop"):
+                 stt: Any = None, tts: Any = None, shop: str = "our shop", speech: SpeechCache | None = None):
         self.settings = dict(settings or {})
         self.language = self.settings.get("language", "en")
         self.bot = bot
@@ -39,12 +39,14 @@ class VoiceService:
         self.stt = stt or engines.get("stt", choose_stt(self.settings)).create(self.settings)
         self.tts = tts or engines.get("tts", self.settings.get("tts", "piper")).create(self.settings)
         self.prompts = PromptBook(self.language, self.settings.get("prompts"), shop=self.settings.get("shop_name", shop))
-        self.speech = SpeechCache(self.tts)
+        self.speech = speech or SpeechCache(self.tts)
         self.no_input_s = float(self.settings.get("no_input_seconds", 8.0))
         self.turn_metrics: deque[dict[str, Any]] = deque(maxlen=1000)
         self.calls: set[Call] = set()
         self._lock = threading.Lock()
         self._listeners: dict[int, Callable[[dict[str, Any]], None]] = {}
+        self._primed = False
+        self._prime_lock = threading.Lock()
 
     def endpointer_config(self) -> EndpointerConfig:
         return EndpointerConfig(
@@ -53,11 +55,23 @@ class VoiceService:
             min_speech_ms=int(self.settings.get("min_speech_ms", 180)),
         )
 
-    def prerender(self) -> int:
-        """Synthesise the fixed prompts for phones and browsers before the first call; prime the recogniser."""
-        count = self.speech.prerender(self.prompts.all_texts(), (PHONE_RATE, BROWSER_RATE))
-        self.prime_stt()
-        return count
+    def prerender(self, stop: threading.Event | None = None) -> int:
+        """Synthesise the fixed prompts for phones and browsers; prime the recogniser first.
+
+        Runs in a background thread after start-up (``plugin.setup``); a call that arrives
+        before it finishes renders what it needs on demand or waits for the sentence in flight.
+        """
+        self.ensure_primed()
+        return self.speech.prerender(self.prompts.all_texts(), (PHONE_RATE, BROWSER_RATE), stop)
+
+    def ensure_primed(self) -> None:
+        """Prime the recogniser once, before the caller's first sentence (calls it after the greeting)."""
+        if self._primed or getattr(self.stt, "primed", False):
+            return
+        with self._prime_lock:
+            if not self._primed:
+                self.prime_stt()
+                self._primed = True
 
     def prime_stt(self) -> None:
         prime = getattr(self.stt, "prime", None)

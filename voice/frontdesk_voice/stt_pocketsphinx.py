@@ -31,8 +31,6 @@ class PocketsphinxEngine:
 
     def _new_decoder(self) -> "PooledDecoder":
         decoder = PooledDecoder(Decoder(samprate=self.sample_rate, loglevel="FATAL", **self._options))
-        if self._cmn:
-            decoder.decoder.set_cmn(self._cmn)
         with self._lock:
             self.decoders_created += 1
         return decoder
@@ -60,13 +58,21 @@ class PocketsphinxEngine:
             pooled.decoder.process_raw(speech16k, False, True)
             pooled.decoder.end_utt()
             self._cmn = pooled.decoder.get_cmn(False)
+            pooled.cmn = self._cmn
         finally:
             self._release(pooled)
+
+    @property
+    def primed(self) -> bool:
+        return self._cmn is not None
 
     def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream":
         pooled = self._acquire()
         decoder = pooled.decoder
         try:
+            if self._cmn and pooled.cmn is None:  # made before priming finished: give it the learned mean once
+                decoder.set_cmn(self._cmn)
+                pooled.cmn = self._cmn
             if grammar is not None and grammar.jsgf:
                 if grammar.kind not in pooled.grammars:
                     decoder.add_jsgf_string(grammar.kind, grammar.jsgf)
@@ -87,6 +93,7 @@ class PooledDecoder:
     def __init__(self, decoder: Decoder):
         self.decoder = decoder
         self.grammars: set[str] = set()
+        self.cmn: str | None = None
 
 
 class PocketsphinxStream:

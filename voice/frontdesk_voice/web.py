@@ -5,6 +5,10 @@
 * ``WS /voice/asterisk`` — Asterisk ``chan_websocket`` (``Dial(WebSocket/frontdesk/c(ulaw)…)``)
 * ``WS /voice/browser`` — browser calling (the widget's call button; protocol in README.md)
 * ``GET /voice/call`` — a bare page to try browser calling
+* ``GET /voice/available`` — tells the chat widget to show its call button (CORS for the sites' origins)
+
+A browser sends ``Origin`` on every WebSocket handshake: ``/voice/browser`` refuses origins
+that no ``[[sites]]`` entry allows (403), like core's own WebSocket.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import logging
 from importlib.resources import files
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_sock import Sock
+from frontdesk.web.security import add_cors_headers, any_site_allows
 
 from frontdesk_voice.transports import asterisk, browser, twilio
 
@@ -40,6 +45,11 @@ def public_ws_url(path: str) -> str:
     return base.replace("https://", "wss://").replace("http://", "ws://") + path
 
 
+def same_host(origin: str) -> bool:
+    """The test page at /voice/call, served by this server itself."""
+    return origin.split("://", 1)[-1].rstrip("/") == request.host
+
+
 def voice_settings_of(frontdesk: Any) -> dict[str, Any]:
     settings = frontdesk.settings
     return {**settings.get("plugins", {}).get("voice", {}), **settings.get("voice", {})}
@@ -48,6 +58,23 @@ def voice_settings_of(frontdesk: Any) -> dict[str, Any]:
 def make_blueprint() -> Blueprint:
     blueprint = Blueprint("voice", __name__, url_prefix="/voice")
     sock = Sock()
+
+    @blueprint.before_request
+    def refuse_foreign_browsers() -> Response | None:
+        # Phones (Twilio, Asterisk) send no Origin; a web page calling from an origin no site allows is refused.
+        origin = request.headers.get("Origin")
+        if request.path == "/voice/browser" and origin and not same_host(origin) and not any_site_allows(
+                current_app.extensions["frontdesk"].settings, origin):
+            response = jsonify({"error": f"origin {origin} is not allowed to call"})
+            response.status_code = 403
+            return response
+        return None
+
+    @blueprint.route("/available")
+    def available() -> Response:
+        """The widget asks before showing its call button (the voice line is an optional plugin)."""
+        response = jsonify({"calls": True, "path": "/voice/browser", "sample_rate": browser.OUT_RATE})
+        return add_cors_headers(response, current_app.extensions["frontdesk"].settings)
 
     @blueprint.route("/twilio/twiml", methods=["GET", "POST"])
     def twilio_twiml() -> Response:
