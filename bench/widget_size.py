@@ -16,7 +16,7 @@ from pathlib import Path
 
 STATIC = Path(__file__).resolve().parents[1] / "core" / "frontdesk" / "static"
 LOADER = "widget.js"
-LAZY = ("widget-app.js",)
+LAZY = ("widget-app.js", "widget-call.js")  # widget-call.js: only when a visitor presses "Call us"
 LOADER_BUDGET = 6 * 1024
 TOTAL_BUDGET = 30 * 1024
 

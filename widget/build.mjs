@@ -1,4 +1,4 @@
-// Builds the two committed bundles into core/frontdesk/static/ (or into the folder given as
+// Builds the three committed bundles into core/frontdesk/static/ (or into the folder given as
 // the first argument, which check-bundle.sh uses to compare). Same source + same pinned
 // esbuild version → byte-identical output.
 import { build } from "esbuild";
@@ -21,4 +21,6 @@ const common = {
 
 await build({ ...common, entryPoints: [path.join(here, "src", "loader.ts")], outfile: path.join(outdir, "widget.js") });
 await build({ ...common, entryPoints: [path.join(here, "src", "app.ts")], outfile: path.join(outdir, "widget-app.js") });
-console.log("built widget.js and widget-app.js into " + outdir);
+// The call button's audio code, fetched only when a visitor presses "Call us".
+await build({ ...common, entryPoints: [path.join(here, "src", "call.ts")], outfile: path.join(outdir, "widget-call.js") });
+console.log("built widget.js, widget-app.js and widget-call.js into " + outdir);

@@ -8,7 +8,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$here/build.sh" "$tmp" >/dev/null
 status=0
-for file in widget.js widget-app.js; do
+for file in widget.js widget-app.js widget-call.js; do
   if ! cmp -s "$tmp/$file" "$static/$file"; then
     echo "widget bundle out of date: core/frontdesk/static/$file differs from a fresh build of widget/src (run widget/build.sh and commit)" >&2
     status=1

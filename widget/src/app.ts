@@ -9,7 +9,7 @@ import { fill, stringsFor } from "./i18n";
 import { link, renderText, safeUrl } from "./markdown";
 import { Store, type Pending } from "./store";
 import { APP_CSS } from "./styles";
-import type { Agent, Card, LoaderContext, Message, WidgetApp } from "./types";
+import type { Agent, CallEvent, CallHandle, CallOptions, Card, LoaderContext, Message, WidgetApp } from "./types";
 
 const TYPING_TIMEOUT_MS = 15000;
 const TYPING_SEND_EVERY_MS = 2500;
@@ -53,17 +53,23 @@ function createApp(ctx: LoaderContext): WidgetApp {
   const transcriptButton = h("button", { type: "button", class: "fd-icon", "aria-label": t.transcript, title: t.transcript }, icon(ICONS.download));
   const restartButton = h("button", { type: "button", class: "fd-icon", "aria-label": t.startOver, title: t.startOver }, icon(ICONS.restart));
   const closeButton = h("button", { type: "button", class: "fd-icon", "aria-label": t.close, title: t.close }, icon(ICONS.close));
+  const callButton = h("button", { type: "button", class: "fd-icon", "aria-label": t.call, title: t.call }, icon(ICONS.phone));
+  callButton.hidden = true; // shown once the server says its voice line takes browser calls
   let shownAvatar: HTMLElement = avatar;
   soundButton.hidden = settings.sound === undefined;
   const header = h("div", { class: "fd-head" },
     h("div", { class: "fd-who" }, avatar, h("div", {}, title, subtitle)),
-    h("div", { class: "fd-tools" }, soundButton, transcriptButton, restartButton, closeButton));
+    h("div", { class: "fd-tools" }, callButton, soundButton, transcriptButton, restartButton, closeButton));
 
   const banner = h("div", { class: "fd-banner", role: "status" });
   const leaveOpenButton = h("button", { type: "button", class: "fd-link" }, t.leave);
   const awayNote = h("div", { class: "fd-note", role: "note" },
     h("p", {}, h("strong", {}, t.away), config.hours_text ? " " + config.hours_text : ""), leaveOpenButton);
   awayNote.hidden = config.open_now !== false;
+  const callState = h("p", { role: "status" });
+  const callLines = h("ul");
+  const callNote = h("div", { class: "fd-note fd-call", role: "region", "aria-label": t.callStatus }, callState, callLines);
+  callNote.hidden = true;
 
   const log = h("div", { class: "fd-log", role: "log", "aria-live": "polite", "aria-label": t.messages, tabindex: 0 });
   const greeting = greetingBubble(settings.greeting || config.greeting || t.greeting);
@@ -85,7 +91,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
   const acceptButton = h("button", { type: "button", class: "fd-primary" }, t.accept);
   const consent = h("div", { class: "fd-note" }, h("p", {}, t.consent), acceptButton);
   const chatView = h("div", { class: "fd-chat" },
-    awayNote, log, typing, csat, ended, quick, consent, composer);
+    awayNote, callNote, log, typing, csat, ended, quick, consent, composer);
 
   const leaveForm = buildLeaveForm();
   leaveForm.hidden = true;
@@ -655,6 +661,81 @@ function createApp(ctx: LoaderContext): WidgetApp {
     }
     updateBadge();
   });
+
+  // ---- the call button: the voice line's browser calling; its audio code loads on first press ----
+  let call: CallHandle | null = null;
+  let calling = false;
+  let callCode: Promise<void> | null = null;
+
+  function loadCallCode(): Promise<void> {
+    if (!callCode) {
+      callCode = new Promise<void>((resolve, reject) => {
+        const tag = document.createElement("script");
+        tag.src = ctx.base + "/static/widget-call.js";
+        tag.async = true;
+        const app = document.querySelector<HTMLScriptElement>('script[src*="widget-app.js"]');
+        if (app && app.nonce) tag.nonce = app.nonce; // hosts with a nonce-based CSP
+        tag.onload = () => resolve();
+        tag.onerror = () => {
+          callCode = null;
+          reject(new Error("Frontdesk: could not load widget-call.js"));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return callCode;
+  }
+
+  function showCalling(on: boolean): void {
+    calling = on;
+    callButton.setAttribute("aria-label", on ? t.endCall : t.call);
+    callButton.title = on ? t.endCall : t.call;
+    callButton.classList.toggle("fd-live", on);
+  }
+
+  function onCallEvent(event: CallEvent): void {
+    if (event.type === "ready") callState.textContent = t.inCall;
+    else if (event.type === "transcript" && event.final && event.text) callLines.appendChild(h("li", {}, h("strong", {}, t.you + ": "), event.text));
+    else if (event.type === "bot" && event.text) callLines.appendChild(h("li", {}, h("strong", {}, t.assistant + ": "), event.text));
+    callLines.scrollTop = callLines.scrollHeight;
+  }
+
+  function callEnded(reason: string): void {
+    call = null;
+    showCalling(false);
+    callState.textContent = reason === "microphone" ? t.noMic : t.callEnded;
+  }
+
+  function toggleCall(): void {
+    if (calling) {
+      if (call) call.hangup();
+      else callEnded("hangup"); // pressed again before widget-call.js arrived
+      return;
+    }
+    showCalling(true);
+    callNote.hidden = false;
+    callLines.textContent = "";
+    callState.textContent = t.calling;
+    loadCallCode().then(() => {
+      const start = (window as unknown as { Frontdesk: { _call?: (o: CallOptions) => CallHandle } }).Frontdesk._call;
+      if (!calling || !start) return;
+      call = start({
+        url: ctx.base.replace(/^http/, "ws") + "/voice/browser?site=" + encodeURIComponent(ctx.site),
+        onEvent: onCallEvent,
+        onEnd: callEnded,
+      });
+    }, (error) => {
+      console.error(error);
+      callEnded("error");
+    });
+  }
+
+  callButton.addEventListener("click", toggleCall);
+  if (navigator.mediaDevices && window.WebSocket) {
+    fetch(ctx.base + "/voice/available?site=" + encodeURIComponent(ctx.site), { credentials: "omit" })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((body) => { callButton.hidden = !(body && body.calls); }, () => undefined);
+  }
 
   // ---- start ------------------------------------------------------------------------------
   updateConsent();

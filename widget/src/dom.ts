@@ -43,6 +43,7 @@ export const ICONS = {
   download: ["M12 3v12", "M7 10l5 5 5-5", "M5 21h14"],
   sound: ["M4 9v6h4l5 4V5L8 9z", "M16 9a4 4 0 0 1 0 6", "M18.5 6.5a8 8 0 0 1 0 11"],
   send: ["M3 20l18-8L3 4l2 8-2 8zm2-8h8"],
+  phone: ["M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2"],
 };
 
 export function uid(): string {

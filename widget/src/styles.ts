@@ -89,6 +89,9 @@ background:var(--fd-bg);color:var(--fd-text);border:1px solid var(--fd-line);bor
 .fd-left .fd-proactive{right:auto;left:20px}
 .fd-proactive>button:first-child{border:0;background:none;text-align:start;padding:8px 10px;flex:1}
 .fd-proactive .fd-icon{width:32px;height:32px}
+.fd-head .fd-icon.fd-live{background:#b3261e;color:#fff}
+.fd-call ul{margin:0;padding:0;list-style:none;max-height:7.5em;overflow-y:auto}
+.fd-call li{margin:2px 0}
 @media (max-width:480px){
 .fd-panel{inset:0;width:100%;height:100%;height:100dvh;border-radius:0;border:0}
 .fd-left .fd-panel{left:0}

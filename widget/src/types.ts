@@ -89,3 +89,22 @@ export interface WidgetApp {
   startOver(): void;
   isOpen(): boolean;
 }
+
+/** A browser call over WS /voice/browser (protocol in voice/README.md); the code lives in widget-call.js. */
+export interface CallEvent {
+  type: string;
+  text?: string;
+  final?: boolean;
+  reason?: string;
+  error?: string;
+}
+
+export interface CallOptions {
+  url: string;
+  onEvent(event: CallEvent): void;
+  onEnd(reason: string): void;
+}
+
+export interface CallHandle {
+  hangup(): void;
+}
