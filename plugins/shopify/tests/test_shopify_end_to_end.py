@@ -2,42 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from frontdesk.app_state import Frontdesk
-from frontdesk.testing import demo_settings
-from frontdesk.web import create_app
+from frontdesk.testing import API_ORIGIN, ApiCustomer, demo_settings, serve
 from frontdesk_shopify.testing import FakeShopify
-
-ORIGIN = "http://shop.test"
-
-
-class Customer:
-    def __init__(self, url: str):
-        self.url = url
-        created = requests.post(f"{url}/api/v1/conversations", json={"site": "demo"}, headers={"Origin": ORIGIN},
-                                timeout=10)
-        assert created.status_code == 201, created.text
-        self.id, self.token = created.json()["id"], created.json()["token"]
-
-    def say(self, text: str) -> dict:
-        response = requests.post(f"{self.url}/api/v1/conversations/{self.id}/messages", json={"text": text},
-                                 headers={"Authorization": f"Bearer {self.token}", "Origin": ORIGIN}, timeout=30)
-        assert response.status_code in (200, 201), response.text
-        replies = [m for m in response.json()["messages"] if m["role"] == "bot"]
-        return {"text": "\n".join(m["text"] for m in replies),
-                "quick_replies": [q for m in replies for q in m["quick_replies"]],
-                "cards": [c for m in replies for c in m["cards"]]}
-
-    def messages(self) -> list[dict]:
-        response = requests.get(f"{self.url}/api/v1/conversations/{self.id}/messages",
-                                headers={"Authorization": f"Bearer {self.token}", "Origin": ORIGIN}, timeout=10)
-        return response.json()["messages"]
 
 
 # One shop and one server for the module: building a Frontdesk trains the NLU, which takes seconds.
@@ -61,25 +30,15 @@ def server(shop, tmp_path_factory):
     settings = demo_settings(tmp_path, {"commerce": {"backend": "shopify"},
                                         "plugins": {"shopify": shop.plugin_settings(timeout=0.5, max_retries=1)},
                                         # English only: each extra language is another NLU model to train.
-                                        "sites": [{"key": "demo", "secret": "test-secret", "origins": [ORIGIN],
+                                        "sites": [{"key": "demo", "secret": "test-secret", "origins": [API_ORIGIN],
                                                    "languages": ["en"]}]})
-    frontdesk = Frontdesk(settings)
-    http = make_server("127.0.0.1", _free_port(), create_app(frontdesk), threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}", frontdesk
-    http.shutdown()
-    frontdesk.close_resources()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with serve(settings) as (url, frontdesk):
+        yield url, frontdesk
 
 
 def test_product_question_with_loose_spelling(server):
     url, _ = server
-    answer = Customer(url).say("do you have trail runer size 10")
+    answer = ApiCustomer(url).say("do you have trail runer size 10")
     assert "Trail Runner" in answer["text"]
     card = next(c for c in answer["cards"] if c["title"] == "Trail Runner")
     assert card["image"] == "https://cdn.example.test/trail-runner.jpg"
@@ -88,13 +47,13 @@ def test_product_question_with_loose_spelling(server):
 
 def test_order_status_only_after_verification(server):
     url, _ = server
-    customer = Customer(url)
+    customer = ApiCustomer(url)
     first = customer.say("where is my order 1001")
     assert "1Z999AA10123456784" not in first["text"]
     assert "email" in first["text"].lower()
     wrong = customer.say("bob@example.com")
     assert "1Z999AA10123456784" not in wrong["text"] and "UPS" not in wrong["text"]
-    other = Customer(url)
+    other = ApiCustomer(url)
     other.say("where is my order 1001")
     right = other.say("ann@example.com")
     assert "1Z999AA10123456784" in right["text"]
@@ -103,7 +62,7 @@ def test_order_status_only_after_verification(server):
 
 def test_checkout_link_is_a_shopify_invoice(server, shop):
     url, _ = server
-    answer = Customer(url).say("I want to buy a camp mug")
+    answer = ApiCustomer(url).say("I want to buy a camp mug")
     assert f"https://{shop.domain}/" in answer["text"] and "/invoices/" in answer["text"]
     assert shop.draft_orders, "a draft order was created at the shop"
 
@@ -111,7 +70,7 @@ def test_checkout_link_is_a_shopify_invoice(server, shop):
 @pytest.mark.parametrize("trouble", ["5xx", "timeout", "throttled"])
 def test_a_shop_in_trouble_gets_an_honest_reply_and_an_offer_of_a_person(server, shop, trouble):
     url, _ = server
-    customer = Customer(url)
+    customer = ApiCustomer(url)
     customer.say("where is my order 1003")
     if trouble == "5xx":
         shop.fail_next(10, status=503)
@@ -127,7 +86,7 @@ def test_a_shop_in_trouble_gets_an_honest_reply_and_an_offer_of_a_person(server,
 
 def test_signed_shipping_webhook_reaches_the_customers_conversation(server, shop):
     url, _ = server
-    customer = Customer(url)
+    customer = ApiCustomer(url)
     customer.say("where is my order 1001")
     customer.say("ann@example.com")
     status, body = shop.send_webhook(f"{url}/webhooks/shopify", "orders/fulfilled", shop.order_webhook_payload(1001),
@@ -150,7 +109,7 @@ def test_badly_signed_webhook_is_rejected(server, shop, caplog):
 
 def test_delivered_and_back_in_stock_webhooks(server, shop):
     url, frontdesk = server
-    customer = Customer(url)
+    customer = ApiCustomer(url)
     customer.say("where is my order 1003")
     customer.say("cat@example.com")
     status, body = shop.send_webhook(f"{url}/webhooks/shopify", "fulfillments/update",

@@ -2,43 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from frontdesk.app_state import Frontdesk
-from frontdesk.testing import demo_settings
-from frontdesk.web import create_app
+from frontdesk.testing import API_ORIGIN, ApiCustomer, demo_settings, serve
 from frontdesk_woocommerce.testing import FakeWooCommerce
-
-ORIGIN = "http://shop.test"
-
-
-class Customer:
-    def __init__(self, url: str):
-        self.url = url
-        created = requests.post(f"{url}/api/v1/conversations", json={"site": "demo"}, headers={"Origin": ORIGIN},
-                                timeout=10)
-        assert created.status_code == 201, created.text
-        self.id, self.token = created.json()["id"], created.json()["token"]
-
-    def say(self, text: str) -> dict:
-        response = requests.post(f"{self.url}/api/v1/conversations/{self.id}/messages", json={"text": text},
-                                 headers={"Authorization": f"Bearer {self.token}", "Origin": ORIGIN}, timeout=30)
-        assert response.status_code in (200, 201), response.text
-        replies = [m for m in response.json()["messages"] if m["role"] == "bot"]
-        return {"text": "\n".join(m["text"] for m in replies),
-                "quick_replies": [q for m in replies for q in m["quick_replies"]],
-                "cards": [c for m in replies for c in m["cards"]]}
-
-    def messages(self) -> list[dict]:
-        response = requests.get(f"{self.url}/api/v1/conversations/{self.id}/messages",
-                                headers={"Authorization": f"Bearer {self.token}", "Origin": ORIGIN}, timeout=10)
-        return response.json()["messages"]
-
 
 # One shop and one server for the module: building a Frontdesk trains the NLU, which takes seconds.
 @pytest.fixture(scope="module")
@@ -59,24 +27,14 @@ def server(shop, tmp_path_factory):
     settings = demo_settings(tmp_path_factory.mktemp("frontdesk"), {
         "commerce": {"backend": "woocommerce"},
         "plugins": {"woocommerce": shop.plugin_settings(timeout=0.5, max_retries=1)},
-        "sites": [{"key": "demo", "secret": "test-secret", "origins": [ORIGIN], "languages": ["en"]}],
+        "sites": [{"key": "demo", "secret": "test-secret", "origins": [API_ORIGIN], "languages": ["en"]}],
     })
-    frontdesk = Frontdesk(settings)
-    http = make_server("127.0.0.1", _free_port(), create_app(frontdesk), threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    frontdesk.close_resources()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with serve(settings) as (url, _):
+        yield url
 
 
 def test_product_question_with_loose_spelling(server, shop):
-    answer = Customer(server).say("do you have trail runer size 10")
+    answer = ApiCustomer(server).say("do you have trail runer size 10")
     assert "Trail Runner" in answer["text"]
     card = next(c for c in answer["cards"] if c["title"] == "Trail Runner")
     assert card["image"] == "https://cdn.example.test/trail-runner.jpg"
@@ -85,26 +43,26 @@ def test_product_question_with_loose_spelling(server, shop):
 
 
 def test_order_status_only_after_verification_by_postcode(server):
-    customer = Customer(server)
+    customer = ApiCustomer(server)
     first = customer.say("where is my order 1001")
     assert "RM123456785GB" not in first["text"]
     wrong = customer.say("EH1 1YZ")
     assert "RM123456785GB" not in wrong["text"] and "Royal Mail" not in wrong["text"]
-    other = Customer(server)
+    other = ApiCustomer(server)
     other.say("where is my order 1001")
     right = other.say("SW1A 1AA")
     assert "RM123456785GB" in right["text"] and "Royal Mail" in right["text"]
 
 
 def test_checkout_link_is_a_payment_url(server, shop):
-    answer = Customer(server).say("I want to buy a camp mug")
+    answer = ApiCustomer(server).say("I want to buy a camp mug")
     assert f"{shop.url}/checkout/order-pay/" in answer["text"]
     assert any(o["status"] == "pending" and o["created_via"] == "frontdesk" for o in shop.orders.values())
 
 
 @pytest.mark.parametrize("trouble", ["5xx", "timeout"])
 def test_a_shop_in_trouble_gets_an_honest_reply_and_an_offer_of_a_person(server, shop, trouble):
-    customer = Customer(server)
+    customer = ApiCustomer(server)
     customer.say("where is my order 1002")
     if trouble == "5xx":
         shop.fail_next(10, status=500)
@@ -117,7 +75,7 @@ def test_a_shop_in_trouble_gets_an_honest_reply_and_an_offer_of_a_person(server,
 
 
 def test_signed_order_webhook_reaches_the_customer_once(server, shop):
-    customer = Customer(server)
+    customer = ApiCustomer(server)
     customer.say("where is my order 1001")
     customer.say("ann@example.com")
     status, body = shop.send_webhook(f"{server}/webhooks/woocommerce", "order.updated", shop.order_json(1001),
