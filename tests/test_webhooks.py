@@ -15,7 +15,6 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
-from conftest import free_port
 from frontdesk.commerce import BackendUnavailable
 from frontdesk.events import BackendEvent
 from frontdesk.webhooks import (
@@ -145,7 +144,7 @@ class Receiver:
         app.register_blueprint(webhook_blueprint(SOURCE, secret=lambda: self.secret, handle=self.handle,
                                                  emit=self.emitted.append, log=logging.getLogger("test.acme"),
                                                  is_ping=lambda headers, body: body == b"ping"))
-        self.server = make_server("127.0.0.1", free_port(), app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}/webhooks/acme"
 
     def handle(self, topic: str, payload: dict[str, Any], delivery_id: str) -> list[BackendEvent]:
