@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from frontdesk.backend_settings import plugin_table
 from frontdesk.commerce import BackendUnavailable
 from frontdesk_shopify import config as config_module
 from frontdesk_shopify.backend import ShopifyBackend
@@ -73,7 +74,7 @@ def register(cli: click.Group) -> None:
     def check(ctx: click.Context, config_path: str | None) -> None:
         """Verify the Shopify credentials and access scopes; exit 1 if anything is missing."""
         settings = _settings(ctx, config_path)
-        table = (settings.get("plugins") or {}).get("shopify") or {}
+        table = plugin_table(settings, "shopify")
         if not table:
             click.echo("✗ no [plugins.shopify] table in the config")
             ctx.exit(1)

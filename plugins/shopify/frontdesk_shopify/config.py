@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from frontdesk.backend_settings import client_problems, client_settings
+
 API_VERSION = re.compile(r"^\d{4}-(01|04|07|10)$")
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 DEFAULT_API_VERSION = "2025-10"
@@ -85,11 +87,7 @@ def problems(table: dict[str, Any]) -> list[str]:
                      "client-credentials grant")
     if table.get("checkout", "draft_order") not in CHECKOUT_MODES:
         found.append(f"[plugins.shopify] checkout must be one of {', '.join(CHECKOUT_MODES)}")
-    for key in ("timeout", "retry_base_delay", "max_retry_wait", "catalog_cache_seconds"):
-        if key in table and not (isinstance(table[key], (int, float)) and table[key] >= 0):
-            found.append(f"[plugins.shopify] {key} must be a number of seconds")
-    if "max_retries" in table and not (isinstance(table["max_retries"], int) and table["max_retries"] >= 0):
-        found.append("[plugins.shopify] max_retries must be a whole number")
+    found += client_problems(table, "shopify")
     return found
 
 
@@ -113,10 +111,6 @@ def load(table: dict[str, Any]) -> ShopifyConfig:
         api_base_url=str(table.get("api_base_url") or ""),
         storefront_url=str(table.get("storefront_url") or ""),
         checkout=str(table.get("checkout") or "draft_order"),
-        timeout=float(table.get("timeout", 10.0)),
-        max_retries=int(table.get("max_retries", 3)),
-        retry_base_delay=float(table.get("retry_base_delay", 0.5)),
-        max_retry_wait=float(table.get("max_retry_wait", 10.0)),
-        catalog_cache_seconds=float(table.get("catalog_cache_seconds", 60.0)),
+        **client_settings(table),
         order_changes=bool(table.get("order_changes", True)),
     )

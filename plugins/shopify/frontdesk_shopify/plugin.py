@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from frontdesk import hookimpl
+from frontdesk.backend_settings import commerce_table_problems, plugin_table
 from frontdesk.registry import CommerceBackendFactory
 from frontdesk_shopify import backend, check, config, webhooks
 
 NAME = "shopify"
-
-
-def _table(settings: dict[str, Any]) -> dict[str, Any]:
-    return (settings.get("plugins") or {}).get(NAME) or {}
 
 
 @hookimpl
@@ -25,7 +22,7 @@ def register_blueprints(register: Callable[[Any], None], frontdesk: Any) -> None
     built: dict[str, backend.ShopifyBackend] = {}
 
     def settings() -> dict[str, Any]:
-        return _table(getattr(frontdesk, "settings", {}) or {})
+        return plugin_table(getattr(frontdesk, "settings", {}) or {}, NAME)
 
     def secret() -> str:
         table = settings()
@@ -46,10 +43,4 @@ def register_commands(cli: Any) -> None:
 
 @hookimpl
 def validate_config(settings: dict[str, Any]) -> list[str] | None:
-    table = _table(settings)
-    chosen = (settings.get("commerce") or {}).get("backend") == NAME
-    if not chosen and not table:
-        return None
-    if chosen and not table:
-        return ["[commerce] backend is \"shopify\" but there is no [plugins.shopify] table"]
-    return config.problems(table) or None
+    return commerce_table_problems(settings, NAME, config.problems)

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from frontdesk.backend_settings import plugin_table
 from frontdesk.commerce import BackendUnavailable
 from frontdesk_woocommerce import config as config_module
 from frontdesk_woocommerce.backend import WooCommerceBackend
@@ -60,7 +61,7 @@ def register(cli: click.Group) -> None:
             settings = load_settings(config_path)
         except ConfigError as error:
             raise click.ClickException(str(error)) from error
-        table = (settings.get("plugins") or {}).get("woocommerce") or {}
+        table = plugin_table(settings, "woocommerce")
         if not table:
             click.echo("✗ no [plugins.woocommerce] table in the config")
             ctx.exit(1)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from frontdesk.backend_settings import client_problems, client_settings
+
 DEFAULT_CANCELLABLE = ("pending", "on-hold", "processing")
 
 
@@ -57,11 +59,7 @@ def problems(table: dict[str, Any]) -> list[str]:
         if not table.get(key):
             found.append(f"[plugins.woocommerce] {key} is missing (set {key}_env to the variable holding it; "
                          "create keys in WooCommerce → Settings → Advanced → REST API)")
-    for key in ("timeout", "retry_base_delay", "max_retry_wait", "catalog_cache_seconds"):
-        if key in table and not (isinstance(table[key], (int, float)) and table[key] >= 0):
-            found.append(f"[plugins.woocommerce] {key} must be a number of seconds")
-    if "max_retries" in table and not (isinstance(table["max_retries"], int) and table["max_retries"] >= 0):
-        found.append("[plugins.woocommerce] max_retries must be a whole number")
+    found += client_problems(table, "woocommerce")
     statuses = table.get("cancellable_statuses", DEFAULT_CANCELLABLE)
     if not isinstance(statuses, (list, tuple)) or not all(isinstance(s, str) for s in statuses):
         found.append("[plugins.woocommerce] cancellable_statuses must be a list of order statuses")
@@ -79,11 +77,7 @@ def load(table: dict[str, Any]) -> WooConfig:
         webhook_secret=str(table.get("webhook_secret") or ""),
         verify_ssl=table.get("ca_bundle") or table.get("verify_ssl", True),
         currency=str(table.get("currency") or ""),
-        timeout=float(table.get("timeout", 10.0)),
-        max_retries=int(table.get("max_retries", 3)),
-        retry_base_delay=float(table.get("retry_base_delay", 0.5)),
-        max_retry_wait=float(table.get("max_retry_wait", 10.0)),
-        catalog_cache_seconds=float(table.get("catalog_cache_seconds", 60.0)),
+        **client_settings(table),
         order_changes=bool(table.get("order_changes", True)),
         cancellable_statuses=tuple(table.get("cancellable_statuses", DEFAULT_CANCELLABLE)),
     )
