@@ -92,3 +92,26 @@ def test_registry_refuses_duplicates():
     registry.add("action", "a", Action(intent="a", handler=lambda ctx: None, plugin="one"))
     with pytest.raises(RegistrationError, match="already registered by plugin 'one'"):
         registry.add("action", "a", Action(intent="a", handler=lambda ctx: None, plugin="two"))
+
+
+class Misconfigured:
+    @hookimpl
+    def validate_config(self, settings):
+        return ["[plugins.misconfigured] api_key is missing"]
+
+
+def test_validate_config_problems_stop_start_up(tmp_path):
+    from frontdesk.settings import ConfigError
+
+    with pytest.raises(ConfigError, match=r"misconfigured: \[plugins.misconfigured\] api_key is missing"):
+        Frontdesk(demo_settings(tmp_path), extra_plugins=[("misconfigured", Misconfigured())])
+
+
+def test_an_entry_point_that_fails_to_import_is_reported_not_fatal():
+    from importlib.metadata import EntryPoint
+
+    manager = PluginManager(load_entry_points=False)
+    manager._load_entry_point(EntryPoint(name="broken", value="frontdesk_no_such_module.plugin", group="frontdesk"))
+    info = manager.infos["broken"]
+    assert not info.enabled and info.error.startswith("failed to import: ModuleNotFoundError")
+    assert info.to_dict()["enabled"] is False
