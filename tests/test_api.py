@@ -8,6 +8,7 @@ import time
 import pytest
 import requests
 from simple_websocket import Client
+from simple_websocket.errors import ConnectionError as HandshakeRefused
 
 from conftest import ORIGIN
 from frontdesk.conversations import sign_identity
@@ -181,10 +182,17 @@ def test_websocket_bad_frames_get_error_events_not_a_crash(live):
 
 def test_websocket_refuses_wrong_token_and_foreign_origin(live):
     cid, token = live.start_conversation()
-    with pytest.raises(Exception):
+    with pytest.raises(HandshakeRefused, match="401"):
         ws_connect(live, cid, "wrong-token")
-    with pytest.raises(Exception):
+    with pytest.raises(HandshakeRefused, match="403"):
         ws_connect(live, cid, token, origin="https://evil.example")
+    handshake = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                 "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": ORIGIN}
+    url = f"{live.url}/api/v1/conversations/{cid}/ws"
+    refused = requests.get(f"{url}?token=wrong", headers=handshake, timeout=5)
+    assert refused.status_code == 401 and refused.json()["error"] == "missing or wrong conversation token"
+    foreign = requests.get(f"{url}?token={token}", headers={**handshake, "Origin": "https://evil.example"}, timeout=5)
+    assert foreign.status_code == 403
 
 
 def test_two_tabs_see_the_same_conversation(live):

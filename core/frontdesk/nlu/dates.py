@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any, Iterator
 
 from frontdesk.nlu.context import month_first, now_of
