@@ -168,3 +168,10 @@ def test_one_number_fills_one_slot(bot):
     answer = bot.say("track 94107")
     assert bot.state.slots == {"order_number": "94107"}
     assert "email" in answer.text
+
+
+def test_which_product_question_does_not_swallow_a_new_request(bot):
+    asked = bot.say("I want to buy something")
+    assert "What would you like to buy" in asked.text
+    answer = bot.say("where is my order 1001")
+    assert "email" in answer.text and bot.state.expecting["intent"] == "order.status"

@@ -13,7 +13,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +23,8 @@ from frontdesk.storage import Database
 from frontdesk.storage.models import Conversation, Event, utcnow
 
 STATUSES = ("open", "handoff", "solved", "closed")
+PROACTIVE_WINDOW = timedelta(days=30)
+"""Proactive messages go to conversations active this recently; older ones are history, not a channel."""
 
 
 class ConversationError(Exception):
@@ -175,7 +177,9 @@ class Conversations:
                          order_number: str | None = None, product_id: str | None = None) -> list[str]:
         """Ids of open conversations whose verified identity, verified orders or stock watches match."""
         with self.db.session() as session:
-            rows = session.scalars(select(Conversation).where(Conversation.status.in_(("open", "handoff", "solved"))))
+            recent = utcnow() - PROACTIVE_WINDOW
+            rows = session.scalars(select(Conversation).where(
+                Conversation.status.in_(("open", "handoff", "solved")), Conversation.updated_at >= recent))
             matches = []
             for row in rows:
                 state = row.state or {}
