@@ -3,7 +3,9 @@
     .venv/bin/python bench/voice_engines.py
 
 Digits: order numbers read digit by digit by a person (Debian's asterisk-core-sounds-en-wav,
-8 kHz), decoded with the digit grammar exactly as a call would (line hiss before and after).
+8 kHz), decoded with the digit grammar exactly as a call would (line hiss before and after),
+side by side: the whole utterance against the repeat-digit grammar (``digit_segments = false``,
+the old way) and cut at pauses into one-digit decodes (the default).
 """
 
 from __future__ import annotations
@@ -70,18 +72,17 @@ def main() -> None:
     grammar = grammar_for({"slot": "order_number", "entity": "order_number"})
     random.seed(7)
     numbers = [str(random.randint(1000, 99999)) for _ in range(40)]
-    exact, digit_rtf = 0, []
-    misses = []
-    for number in numbers:
-        rtf, text = stt_rtf(sphinx, line_noise(0.2) + recorded_digits(number) + line_noise(0.3), grammar)
-        digit_rtf.append(rtf)
-        got = normalize(text, "digits").replace(" ", "")
-        exact += got == number
-        if got != number and len(misses) < 5:
-            misses.append((number, got))
-    results["pocketsphinx_rtf_digits_8k_p50"] = round(statistics.median(digit_rtf), 3)
-    results["digits_exact_match"] = f"{exact}/{len(numbers)}"
-    results["digits_examples_missed"] = misses
+    for label, engine in (("whole_utterance", PocketsphinxEngine({"digit_segments": False})), ("digit_segments", sphinx)):
+        exact, digit_rtf, misses = 0, [], []
+        for number in numbers:
+            rtf, text = stt_rtf(engine, line_noise(0.2) + recorded_digits(number) + line_noise(0.3), grammar)
+            digit_rtf.append(rtf)
+            got = normalize(text, "digits").replace(" ", "")
+            exact += got == number
+            if got != number and len(misses) < 5:
+                misses.append((number, got))
+        results[f"digits_{label}"] = {"rtf_8k_p50": round(statistics.median(digit_rtf), 3),
+                                      "exact_match": f"{exact}/{len(numbers)}", "examples_missed": misses}
     try:
         from frontdesk_voice.stt_vosk import VoskEngine
 

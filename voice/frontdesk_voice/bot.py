@@ -24,6 +24,9 @@ class Bot(Protocol):
     def expecting(self, conversation_id: str) -> dict[str, Any] | None: ...
     def status(self, conversation_id: str) -> str: ...
     def note(self, conversation_id: str, event: str, data: dict[str, Any]) -> None: ...
+    def catalog(self) -> list[str]: ...
+    def intent(self, name: str) -> Any: ...
+    def subscribe(self, conversation_id: str) -> Any: ...
 
 
 def _as_reply(message: Any) -> BotReply:
@@ -73,3 +76,14 @@ class FrontdeskBot:
 
     def note(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
         self.frontdesk.record_event(conversation_id, f"voice.{event}", data)
+
+    def catalog(self) -> list[str]:
+        """Product titles, for the grammar when the bot asks which product."""
+        return self.frontdesk.catalog_names()
+
+    def intent(self, name: str) -> Any:
+        return self.frontdesk.intent(name) if name else None
+
+    def subscribe(self, conversation_id: str) -> Any:
+        """Live events of the conversation (core's bus): how a person's typed answer reaches the caller."""
+        return self.frontdesk.bus.subscribe(conversation_id)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from frontdesk_voice.audio import StreamResampler, resample
-from frontdesk_voice.grammars import grammar_for
+from frontdesk_voice.grammars import GrammarContext, grammar_for
 from frontdesk_voice.keypad import Keypad, menu_prompt
 from frontdesk_voice.normalize import normalize
 from frontdesk_voice.vad import Endpointer
@@ -75,7 +75,7 @@ class Turn:
 @dataclass
 class Utterance:
     text: str
-    source: str  # "speech" | "dtmf" | "system"
+    source: str  # "speech" | "dtmf" | "system" | "greeting" | "not_understood" | "agent"
     turn: Turn
 
 
@@ -130,6 +130,7 @@ class Call:
         self._audio_clock = 0.0  # seconds of caller audio received (drives no-input timeouts)
         self._quiet_since = 0.0
         self._reprompts = 0
+        self._agent_spoke = False  # once a person answers, the caller no longer needs "I've asked a person"
         self.closed = False
         self._worker = threading.Thread(target=self._work, name=f"voice-call-{id(self):x}", daemon=True)
 
@@ -316,6 +317,7 @@ class Call:
         if utterance.source == "greeting":
             self.conversation_id = self.service.bot.start_conversation(self.caller_id, self.transport)
             self._note("call_started", {"transport": self.transport, "caller_id": bool(self.caller_id)})
+            self._follow_people()
             self._say_prompt("greeting", turn)
             self._refresh_expecting()
             # While the greeting plays: a first call that beat the start-up warm-up primes the recogniser now.
@@ -327,19 +329,24 @@ class Call:
         if utterance.source == "system":
             self._say_prompt(utterance.text, turn)
             return
+        if utterance.source == "agent":
+            self._agent_spoke = True
+            self.service.emit(self, {"type": "agent", "text": utterance.text})
+            self._speak(utterance.text, turn)
+            return
         turn.text = utterance.text
         replies = self.service.bot.handle(self.conversation_id, utterance.text)
         turn.t_engine_done = time.perf_counter()
-        self._refresh_expecting()
         choices: tuple[str, ...] = ()
         texts = [r.text for r in replies if r.text]
         for reply in replies:
             choices = reply.quick_replies or choices
         self.keypad.menu = choices
+        self._refresh_expecting()
         hint = menu_prompt(choices, self._grammar.kind if self._grammar else None)
         if hint:
             texts.append(hint)
-        if not texts and self.service.bot.status(self.conversation_id) == "handoff":
+        if not texts and not self._agent_spoke and self.service.bot.status(self.conversation_id) == "handoff":
             texts = [self.service.prompts.text("handoff")]
         for text in texts:
             self.service.emit(self, {"type": "bot", "text": text})
@@ -347,13 +354,39 @@ class Call:
                 break
         self._log_turn(turn)
 
+    def _follow_people(self) -> None:
+        """Speak what a person types in the inbox for this conversation (during a handoff)."""
+        try:
+            subscription = self.service.bot.subscribe(self.conversation_id)
+        except Exception as error:  # a bot without a bus (tests, benchmarks): nothing to follow
+            log.debug("no live events for %s: %s", self.conversation_id, error)
+            return
+        threading.Thread(target=self._read_people, args=(subscription,), daemon=True,
+                         name=f"voice-people-{id(self):x}").start()
+
+    def _read_people(self, subscription: Any) -> None:
+        try:
+            while not self.closed:
+                event = subscription.get(timeout=0.5)
+                message = (event or {}).get("message") or {}
+                if event and event.get("type") == "message" and message.get("role") == "agent" and message.get("text"):
+                    self._utterances.put(Utterance(str(message["text"]), "agent", Turn(source="agent")))
+        finally:
+            subscription.close()
+
     def _refresh_expecting(self) -> None:
         try:
             self._expecting = self.service.bot.expecting(self.conversation_id)
         except Exception as error:
             self._error(f"expecting: {error}")
             self._expecting = None
-        self._grammar = grammar_for(self._expecting, self.service.language)
+        context = GrammarContext(catalog=self.service.bot.catalog, quick_replies=self.keypad.menu,
+                                 intent=self.service.bot.intent((self._expecting or {}).get("intent", "")))
+        try:
+            self._grammar = grammar_for(self._expecting, self.service.language, context)
+        except Exception as error:  # a catalog that can't be read: listen openly rather than not at all
+            self._error(f"grammar: {error}")
+            self._grammar = None
         self.endpointer.end_silence_ms = (self._grammar.end_silence_ms if self._grammar and self._grammar.end_silence_ms
                                           else self.endpointer.config.end_silence_ms)
 

@@ -37,6 +37,10 @@ class Grammar:
     jsgf: str = ""
     end_silence_ms: int | None = None
     """Callers pause between digits: closed grammars may wait longer before ending the turn."""
+    closed_phrases: tuple[str, ...] = ()
+    """The whole phrases alone (``phrases`` also lists each repeat word, which is how Vosk loops them)."""
+    repeat_words: tuple[str, ...] = ()
+    """Words said in any number and order (digits of an order number)."""
 
 
 class STTStream(Protocol):

@@ -7,13 +7,17 @@ across calls. Closed grammars are JSGF searches added once per decoder.
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 from typing import Any
 
 from pocketsphinx import Decoder
 
+from frontdesk_voice.grammars import jsgf
 from frontdesk_voice.speech import Grammar
+
+MAX_SEARCHES = 32
 
 
 class PocketsphinxEngine:
@@ -27,6 +31,9 @@ class PocketsphinxEngine:
         self._lock = threading.Lock()
         self.decoders_created = 0
         self._cmn: str | None = None
+        self._vocabulary: dict[str, bool] = {}
+        # Digits read one by one: decode each VAD segment with a one-digit grammar (see DigitStream).
+        self.digit_segments = bool((settings or {}).get("digit_segments", True))
         self._pool.put(self._new_decoder())  # load the model now, not on the first call
 
     def _new_decoder(self) -> "PooledDecoder":
@@ -66,18 +73,51 @@ class PocketsphinxEngine:
     def primed(self) -> bool:
         return self._cmn is not None
 
-    def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream":
+    def _known(self, decoder: Decoder, word: str) -> bool:
+        known = self._vocabulary.get(word)
+        if known is None:
+            known = self._vocabulary[word] = decoder.lookup_word(word) is not None
+        return known
+
+    def _search_for(self, pooled: "PooledDecoder", grammar: Grammar, single: bool = False) -> str | None:
+        """The decoder's JSGF search for this grammar, added on first use; None if nothing in it is sayable.
+
+        Phrases with a word outside pocketsphinx's dictionary (product names like "daypack") are
+        dropped, as Vosk drops them: JSGF refuses unknown words.
+        """
+        closed = grammar.closed_phrases or tuple(p for p in grammar.phrases if p not in grammar.repeat_words)
+        phrases = [p for p in closed if all(self._known(pooled.decoder, w) for w in p.split())]
+        repeat = [w for w in grammar.repeat_words if self._known(pooled.decoder, w)]
+        if not phrases and not repeat:
+            return None
+        text = jsgf("g", phrases, repeat)
+        if single:  # one digit per segment (see DigitStream)
+            text = text.replace("( <word> )+", "<word>")
+        name = "g" + hashlib.sha1(text.encode()).hexdigest()[:12]
+        if name not in pooled.grammars:
+            if len(pooled.grammars) >= MAX_SEARCHES:  # catalogs change; don't grow forever
+                for old in pooled.grammars:
+                    pooled.decoder.remove_search(old)
+                pooled.grammars.clear()
+            pooled.decoder.add_jsgf_string(name, text.replace("grammar g;", f"grammar {name};").replace("<g>", f"<{name}>"))
+            pooled.grammars.add(name)
+        return name
+
+    def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream | DigitStream":
         pooled = self._acquire()
         decoder = pooled.decoder
         try:
             if self._cmn and pooled.cmn is None:  # made before priming finished: give it the learned mean once
                 decoder.set_cmn(self._cmn)
                 pooled.cmn = self._cmn
-            if grammar is not None and grammar.jsgf:
-                if grammar.kind not in pooled.grammars:
-                    decoder.add_jsgf_string(grammar.kind, grammar.jsgf)
-                    pooled.grammars.add(grammar.kind)
-                decoder.activate_search(grammar.kind)
+            if grammar is not None and grammar.repeat_words and self.digit_segments:
+                one = self._search_for(pooled, grammar, single=True)
+                run = self._search_for(pooled, grammar)
+                if one and run:
+                    return DigitStream(self, pooled, one, run)
+            search = self._search_for(pooled, grammar) if grammar is not None else None
+            if search:
+                decoder.activate_search(search)
             else:
                 decoder.activate_search("_default")
             decoder.start_utt()
@@ -124,6 +164,92 @@ class PocketsphinxStream:
         return self._text
 
     def __del__(self) -> None:  # an abandoned stream (hang-up) still returns its decoder
+        if not self._done:
+            try:
+                self.final()
+            except Exception:
+                pass
+
+
+class DigitStream:
+    """An order number read digit by digit: one short decode per spoken digit.
+
+    A repeat grammar over the whole utterance lets pocketsphinx's 16 kHz model, fed 8 kHz
+    phone audio, insert and merge digits freely ("1002" → "10200"). People reading a number
+    pause between digits, so webrtcvad cuts the utterance at pauses of ``GAP_MS`` and each
+    piece is decoded with a grammar of exactly one digit (or a way out: "agent", "cancel").
+    A piece too long to be one digit (digits said in one breath) is decoded with the repeat
+    grammar. Pieces are decoded as they close, so ``partial()`` grows while the caller talks.
+    """
+
+    FRAME = 640  # 20 ms at 16 kHz
+    GAP_MS = 80
+    MIN_MS = 100  # shorter is a click or breath
+    PAD_FRAMES = 3
+    LONG_MS = 800
+
+    def __init__(self, engine: PocketsphinxEngine, pooled: PooledDecoder, one: str, run: str):
+        import webrtcvad
+
+        self._engine, self._pooled, self._decoder = engine, pooled, pooled.decoder
+        self._one, self._run = one, run
+        self._vad = webrtcvad.Vad(2)
+        self._pending = b""
+        self._frames: list[bytes] = []
+        self._voiced: list[bool] = []
+        self._start: int | None = None
+        self._gap = 0
+        self._words: list[str] = []
+        self._done = False
+
+    def feed(self, pcm16: bytes) -> None:
+        if self._done or not pcm16:
+            return
+        self._pending += pcm16
+        while len(self._pending) >= self.FRAME:
+            frame, self._pending = self._pending[:self.FRAME], self._pending[self.FRAME:]
+            self._frame(frame)
+
+    def _frame(self, frame: bytes) -> None:
+        index = len(self._frames)
+        self._frames.append(frame)
+        if self._vad.is_speech(frame, 16000):
+            if self._start is None:
+                self._start = index
+            self._gap = 0
+        elif self._start is not None:
+            self._gap += 1
+            if self._gap * 20 >= self.GAP_MS:
+                self._close(index - self._gap + 1)
+
+    def _close(self, end: int) -> None:
+        start, self._start, self._gap = self._start, None, 0
+        if start is None or (end - start) * 20 < self.MIN_MS:
+            return
+        audio = b"".join(self._frames[max(0, start - self.PAD_FRAMES): end + self.PAD_FRAMES])
+        search = self._run if (end - start) * 20 > self.LONG_MS else self._one
+        self._decoder.activate_search(search)
+        self._decoder.start_utt()
+        self._decoder.process_raw(audio, False, True)
+        self._decoder.end_utt()
+        hyp = self._decoder.hyp()
+        if hyp is not None and hyp.hypstr:
+            self._words.append(hyp.hypstr)
+
+    def partial(self) -> str:
+        return " ".join(self._words)
+
+    def final(self) -> str:
+        if not self._done:
+            self._done = True
+            try:
+                if self._start is not None:
+                    self._close(len(self._frames))
+            finally:
+                self._engine._release(self._pooled)
+        return " ".join(self._words)
+
+    def __del__(self) -> None:
         if not self._done:
             try:
                 self.final()

@@ -84,3 +84,15 @@ def test_engine_registry_refuses_duplicates_and_names_what_is_installed():
         registry.get("stt", "b")
     with pytest.raises(ValueError):
         SpeechEngineFactory("asr", "x", dict)
+
+
+def test_pocketsphinx_product_grammar_skips_unknown_words_and_hears_the_title(sphinx):
+    from frontdesk_voice.grammars import GrammarContext
+
+    catalog = ["Trail Runner GTX", "Storm Shell Rain Jacket", "Trailhead Daypack 24L", "Summit Down Jacket"]
+    grammar = grammar_for({"intent": "product.search", "slot": "product", "entity": "product"},
+                          context=GrammarContext(catalog=lambda: catalog))
+    text, _ = recognise(sphinx, piper("the storm shell rain jacket"), grammar)
+    assert text == "the storm shell rain jacket"
+    text, _ = recognise(sphinx, piper("Summit down jacket, please."), grammar)
+    assert text == "summit down jacket"  # "please" is not in the grammar; the title still wins

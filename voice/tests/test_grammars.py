@@ -27,3 +27,35 @@ def test_spoken_digits_become_numbers():
     assert normalize("my order is one oh oh one please", None) == "my order is 1001 please"
     assert normalize("i want one shirt", None) == "i want one shirt"
     assert normalize("[unk] yes", "yes_no") == "yes"
+
+
+from types import SimpleNamespace  # noqa: E402
+
+from frontdesk_voice.grammars import GrammarContext, spoken  # noqa: E402
+
+CATALOG = ["Trail Runner GTX", "Ridge 2 Backpacking Tent", "Storm Shell Rain Jacket", "Trailhead Daypack 24L"]
+
+
+def test_a_slot_taking_several_entities_gets_the_union_and_markers_are_ignored():
+    grammar = grammar_for({"intent": "booking.create", "slot": "when", "entity": "date|invalid_date|time|daypart"})
+    assert grammar.kind == "date_time_daypart"
+    for phrase in ("tomorrow", "half past nine", "ten thirty", "nine am", "in the afternoon", "cancel", "agent"):
+        assert phrase in grammar.phrases
+    assert grammar_for({"intent": "order.status", "slot": "contact", "entity": "email|postcode"}) is None
+
+
+def test_product_grammar_comes_from_the_catalog_as_spoken_words():
+    grammar = grammar_for({"intent": "product.search", "slot": "product", "entity": "product"},
+                          context=GrammarContext(catalog=lambda: CATALOG))
+    assert {"trail runner gtx", "ridge two backpacking tent", "the storm shell rain jacket"} <= set(grammar.phrases)
+    assert spoken("Trailhead Daypack 24L") == "trailhead daypack two four l"
+    assert spoken("Ember -5°C Sleeping Bag") == "ember five c sleeping bag"
+
+
+def test_listed_choices_come_from_the_intent_and_the_offered_buttons():
+    intent = SimpleNamespace(lists={"service": ("Haircut", "Beard trim")})
+    grammar = grammar_for({"intent": "booking.create", "slot": "service", "entity": "booking_service"},
+                          context=GrammarContext(intent=intent, quick_replies=("Colour 2 hours",)))
+    assert {"haircut", "beard trim", "colour two hours", "never mind", "speak to a person"} <= set(grammar.phrases)
+    quantity = grammar_for({"intent": "order.place", "slot": "quantity", "entity": "quantity"})
+    assert "three" in quantity.repeat_words and "public <quantity>" in quantity.jsgf

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from simple_websocket import Client
@@ -37,3 +38,29 @@ def test_bad_start_message_gets_a_clear_error(live):
     client.send("not json")
     assert json.loads(client.receive(timeout=5))["type"] == "error"
     client.close()
+
+
+def test_a_person_typing_in_the_inbox_is_heard_by_the_caller(live):
+    before = set(live.voice.calls)
+    peer = BrowserPeer(live.ws("/voice/browser"), speed=4.0).start()
+    try:
+        peer.wait_idle(timeout=20)
+        [call] = [c for c in list(live.voice.calls) if c not in before]
+        peer.dtmf("0")  # 0 always asks for a person
+        peer.wait_idle(timeout=30)
+        assert live.frontdesk.conversations.get(call.conversation_id).status == "handoff"
+        heard_before = len(peer.played)
+        live.frontdesk.post_agent_message(call.conversation_id, "Hi, this is Sam from the team. How can I help?", "Sam")
+        peer.wait_idle(timeout=30)
+        agent = [e["text"] for _, e in peer.events_of("agent")]
+        assert agent == ["Hi, this is Sam from the team. How can I help?"]
+        assert loudness(bytes(peer.played[heard_before:])) > 300, "the caller heard Sam's message"
+        # The caller answers; a person has the conversation now, so the bot stays quiet and doesn't repeat itself.
+        said_before = len(peer.events_of("bot"))
+        peer.say(piper("I want to change my order", rate=16000))
+        time.sleep(3)
+        assert len(peer.events_of("bot")) == said_before
+        customer = [m.text for m in live.frontdesk.messages(call.conversation_id) if m.role == "customer"]
+        assert any("change" in text for text in customer), "the caller's words reach the inbox"
+    finally:
+        peer.close()

@@ -697,6 +697,7 @@ function createApp(ctx: LoaderContext): WidgetApp {
     if (event.type === "ready") callState.textContent = t.inCall;
     else if (event.type === "transcript" && event.final && event.text) callLines.appendChild(h("li", {}, h("strong", {}, t.you + ": "), event.text));
     else if (event.type === "bot" && event.text) callLines.appendChild(h("li", {}, h("strong", {}, t.assistant + ": "), event.text));
+    else if (event.type === "agent" && event.text) callLines.appendChild(h("li", {}, h("strong", {}, (config.shop_name || t.chat) + ": "), event.text));
     callLines.scrollTop = callLines.scrollHeight;
   }
 
