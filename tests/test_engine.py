@@ -175,3 +175,10 @@ def test_which_product_question_does_not_swallow_a_new_request(bot):
     assert "What would you like to buy" in asked.text
     answer = bot.say("where is my order 1001")
     assert "email" in answer.text and bot.state.expecting["intent"] == "order.status"
+
+
+def test_a_bare_email_mid_form_is_an_answer_not_a_new_request(bot):
+    bot.say("I want to buy the trail runner")
+    answer = bot.say("ada@example.com")
+    assert "newsletter" not in answer.text.lower()
+    assert bot.state.expecting["intent"] == "order.place"

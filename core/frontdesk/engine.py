@@ -223,6 +223,8 @@ class Engine:
         parse = turn.parse
         if parse.intent in (None, form["intent"], *CONTROL_INTENTS):
             return False
+        if only_entities(turn.text, parse.entities):
+            return False  # a bare "ada@example.com" answers the form; it is not a new request
         if strict:
             return parse.matched_by == "template"
         return parse.matched_by == "template" or parse.confidence >= SWITCH_CONFIDENCE
@@ -416,6 +418,15 @@ class Engine:
 def intent_label(intent: Intent) -> str:
     """A short phrase for a "did you mean" button; tapping it must parse back to the intent."""
     return intent.label or (intent.examples[0] if intent.examples else intent.name)
+
+
+def only_entities(text: str, entities: list[Entity]) -> bool:
+    """True when nothing but entities (and punctuation) was said."""
+    rest = text
+    for entity in sorted(entities, key=lambda e: e.start, reverse=True):
+        if entity.end > entity.start:
+            rest = rest[:entity.start] + " " + rest[entity.end:]
+    return bool(entities) and not any(ch.isalpha() for ch in rest)
 
 
 def matching_entity(slot: Slot, entities: list[Entity]) -> Entity | None:
