@@ -14,6 +14,7 @@ that no ``[[sites]]`` entry allows (403), like core's own WebSocket.
 from __future__ import annotations
 
 import logging
+import os
 from importlib.resources import files
 from typing import Any
 
@@ -21,6 +22,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_sock import Sock
 from frontdesk.web.security import add_cors_headers, any_site_allows
 
+from frontdesk_voice import twilio_signature
 from frontdesk_voice.transports import asterisk, browser, twilio
 
 log = logging.getLogger("frontdesk_voice.web")
@@ -43,6 +45,37 @@ def public_ws_url(path: str) -> str:
         return f"{scheme}://{request.host}{path}"
     base = base.rstrip("/")
     return base.replace("https://", "wss://").replace("http://", "ws://") + path
+
+
+def twilio_auth_token() -> str | None:
+    """``twilio_auth_token``, or the environment variable named by ``twilio_auth_token_env``."""
+    settings = voice_settings_of(current_app.extensions["frontdesk"])
+    name = settings.get("twilio_auth_token_env")
+    return settings.get("twilio_auth_token") or (os.environ.get(name) if name else None) or None
+
+
+def webhook_url() -> str:
+    """The URL exactly as Twilio called it: behind a proxy, the configured public address."""
+    settings = voice_settings_of(current_app.extensions["frontdesk"])
+    base = settings.get("public_url") or ""
+    if base.startswith("http"):
+        return base.rstrip("/") + request.full_path.rstrip("?")
+    scheme = request.headers.get("X-Forwarded-Proto", request.scheme)
+    return f"{scheme}://{request.host}{request.full_path.rstrip('?')}"
+
+
+def check_twilio_signature() -> Response | None:
+    """With an auth token configured, only requests Twilio signed get TwiML (403 otherwise)."""
+    token = twilio_auth_token()
+    if not token:
+        return None
+    params = request.form.to_dict() if request.method == "POST" else {}
+    if twilio_signature.is_valid(token, request.headers.get("X-Twilio-Signature"), webhook_url(), params):
+        return None
+    log.warning("TwiML webhook refused: missing or wrong X-Twilio-Signature for %s", webhook_url())
+    response = jsonify({"error": "missing or invalid X-Twilio-Signature"})
+    response.status_code = 403
+    return response
 
 
 def same_host(origin: str) -> bool:
@@ -78,6 +111,9 @@ def make_blueprint() -> Blueprint:
 
     @blueprint.route("/twilio/twiml", methods=["GET", "POST"])
     def twilio_twiml() -> Response:
+        refused = check_twilio_signature()
+        if refused is not None:
+            return refused
         caller = request.values.get("From") or None
         body = twilio.twiml(public_ws_url("/voice/twilio"), caller)
         return Response(body, mimetype="text/xml")
