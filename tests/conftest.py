@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-import threading
+from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from frontdesk.app_state import Frontdesk
-from frontdesk.testing import demo_settings
-from frontdesk.web import create_app
-
-ORIGIN = "http://shop.test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from frontdesk.testing import API_ORIGIN, demo_settings, serve
 
 
 @dataclass
@@ -32,7 +22,7 @@ class LiveServer:
 
     def start_conversation(self, **body: Any) -> tuple[str, str]:
         response = requests.post(f"{self.url}/api/v1/conversations", json={"site": "demo", **body},
-                                 headers={"Origin": ORIGIN}, timeout=10)
+                                 headers={"Origin": API_ORIGIN}, timeout=10)
         assert response.status_code == 201, response.text
         return response.json()["id"], response.json()["token"]
 
@@ -41,24 +31,21 @@ class LiveServer:
         if client_id:
             body["client_id"] = client_id
         return requests.post(f"{self.url}/api/v1/conversations/{conversation_id}/messages", json=body,
-                             headers={"Authorization": f"Bearer {token}", "Origin": ORIGIN}, timeout=10)
+                             headers={"Authorization": f"Bearer {token}", "Origin": API_ORIGIN}, timeout=10)
 
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
-    servers = []
+    """``start_server(overrides=None)`` → a :class:`LiveServer` for the demo settings plus ``overrides``."""
+    with ExitStack() as servers:
+        numbers = count()
 
-    def start(overrides: dict[str, Any] | None = None, plugins: tuple = ()) -> LiveServer:
-        frontdesk = Frontdesk(demo_settings(tmp_path / f"server{len(servers)}", overrides), extra_plugins=plugins)
-        server = make_server("127.0.0.1", free_port(), create_app(frontdesk), threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append((server, frontdesk))
-        return LiveServer(url=f"http://127.0.0.1:{server.server_port}", frontdesk=frontdesk)
+        def start(overrides: dict[str, Any] | None = None) -> LiveServer:
+            settings = demo_settings(tmp_path / f"server{next(numbers)}", overrides)
+            url, frontdesk = servers.enter_context(serve(settings))
+            return LiveServer(url=url, frontdesk=frontdesk)
 
-    yield start
-    for server, frontdesk in servers:
-        server.shutdown()
-        frontdesk.close_resources()
+        yield start
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import requests
 from simple_websocket import Client
 from simple_websocket.errors import ConnectionError as HandshakeRefused
 
-from conftest import ORIGIN
+from frontdesk.testing import API_ORIGIN as ORIGIN
 from frontdesk.conversations import sign_identity
 
 AUTH = "Authorization"

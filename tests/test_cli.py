@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import free_port
+from frontdesk.testing import free_port
 
 FRONTDESK = [sys.executable, "-m", "frontdesk"]
 ENV = {**os.environ, "FRONTDESK__PLUGINS__VOICE__PRELOAD": "false"}

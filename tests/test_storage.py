@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 from sqlalchemy import inspect
 
-from conftest import free_port
+from frontdesk.testing import free_port
 from frontdesk.app_state import Frontdesk
 from frontdesk.storage import Database
 from frontdesk.testing import Bot, demo_settings

@@ -113,6 +113,15 @@ def bot(make_bot: Callable[..., Bot]) -> Bot:
 
 # --- helpers for a plugin's end-to-end and install tests (need the ``test`` extra: requests, build) ----------
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for servers a test starts as subprocesses)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 API_ORIGIN = "http://shop.test"
 """The origin :func:`demo_settings` allows for the ``demo`` site."""
 
