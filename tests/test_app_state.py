@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from frontdesk.conversations import sign_identity
 from frontdesk.events import BackendEvent
+from frontdesk.hookspecs import hookimpl
 
 
 def test_shipped_event_reaches_the_verified_customer_only(make_bot):
@@ -59,19 +60,30 @@ def test_solved_conversation_reopens_on_a_new_message(bot):
     assert bot.state.status == "open"
 
 
-class HandoffRecorder:
+class EventRecorder:
     def __init__(self):
-        self.reasons = []
+        self.events = []
 
-    from frontdesk.hookspecs import hookimpl
+    @hookimpl
+    def conversation_started(self, conversation):
+        self.events.append(("started", conversation.channel))
+
+    @hookimpl
+    def message_received(self, message):
+        self.events.append(("received", message.text))
+
+    @hookimpl
+    def message_sent(self, message):
+        self.events.append(("sent", message.role))
 
     @hookimpl
     def handoff_requested(self, conversation, reason):
-        self.reasons.append((conversation.id, reason))
+        self.events.append(("handoff", reason))
 
 
-def test_handoff_hook_tells_plugins(make_bot):
-    recorder = HandoffRecorder()
-    customer = make_bot(plugins=(("recorder", recorder),))
+def test_event_hooks_tell_plugins_on_every_channel(make_bot):
+    recorder = EventRecorder()
+    customer = make_bot(plugins=(("recorder", recorder),), channel="voice")
     customer.say("I want to speak to a human")
-    assert recorder.reasons == [(customer.conversation.id, "customer_asked")]
+    assert recorder.events == [("started", "voice"), ("received", "I want to speak to a human"), ("sent", "bot"),
+                               ("handoff", "customer_asked")]

@@ -58,7 +58,8 @@ class Frontdesk:
         self.db = Database(database_url(settings))
         self.db.upgrade()
         self.bus = Bus()
-        self.conversations = Conversations(self.db, settings)
+        self.conversations = Conversations(
+            self.db, settings, on_created=lambda view: self.call_event("conversation_started", conversation=view))
         self.verifier = Verifier(self.db, settings["limits"])
         self.registry = Registry()
         self._collect_registrations()

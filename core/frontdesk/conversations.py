@@ -14,7 +14,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import select
 
@@ -94,9 +94,12 @@ def sign_identity(email: str, secret: str) -> str:
 
 
 class Conversations:
-    def __init__(self, db: Database, settings: dict[str, Any]) -> None:
+    def __init__(self, db: Database, settings: dict[str, Any],
+                 on_created: Callable[[ConversationView], None] | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.on_created = on_created
+        """Called for every new conversation, whatever the channel (Frontdesk fires ``conversation_started``)."""
 
     def site(self, key: str) -> dict[str, Any]:
         site = site_settings(self.settings, key)
@@ -129,7 +132,10 @@ class Conversations:
         with self.db.session() as session:
             session.add(row)
             session.add(Event(conversation_id=row.id, type="conversation.started", data={"channel": channel}))
-        return ConversationView.of(row), token
+        view = ConversationView.of(row)
+        if self.on_created is not None:
+            self.on_created(view)
+        return view, token
 
     def get(self, conversation_id: str) -> ConversationView:
         with self.db.session() as session:

@@ -147,7 +147,6 @@ def create_conversation() -> tuple[Response, int]:
     current_app.extensions["frontdesk.limits"].conversation()
     conversation, token = fd().conversations.create(key, channel="web", language=language, identity=identity)
     g.conversation_id = conversation.id
-    fd().call_event("conversation_started", conversation=conversation)
     return jsonify({"id": conversation.id, "token": token}), 201
 
 
