@@ -20,6 +20,7 @@ from frontdesk.commerce import BackendError, CommerceBackend
 from frontdesk.conversations import ConversationView, Conversations
 from frontdesk.engine import Engine
 from frontdesk.events import BackendEvent
+from frontdesk.phrases import Phrases
 from frontdesk.plugins import PluginManager, Registry
 from frontdesk.registry import Intent
 from frontdesk.settings import ConfigError, database_url
@@ -58,6 +59,7 @@ class Frontdesk:
         self.db = Database(database_url(settings))
         self.db.upgrade()
         self.bus = Bus()
+        self.phrases = Phrases(settings)
         self.conversations = Conversations(
             self.db, settings, on_created=lambda view: self.call_event("conversation_started", conversation=view))
         self.verifier = Verifier(self.db, settings["limits"])

@@ -164,9 +164,8 @@ class Engine:
             return self._fallback(turn)
         turn.state["fallbacks"] = 0
         if intent_name in CONTROL_INTENTS:
-            return [reply({"affirm": "Great! Anything else I can help with?",
-                           "deny": "No problem. Anything else I can help with?",
-                           "form.cancel": "OK. Anything else I can help with?"}[intent_name])]
+            key = {"affirm": "affirm_alone", "deny": "deny_alone", "form.cancel": "cancel_alone"}[intent_name]
+            return [reply(self.fd.phrases.text(key))]
         form = {"intent": intent_name, "slots": {}, "asking": None, "confirming": False, "retries": 0, "extra": {}}
         turn.state["form"] = form
         self._fill_from_entities(turn, form)
@@ -175,7 +174,7 @@ class Engine:
     def _continue_form(self, turn: Turn, form: dict[str, Any]) -> list[Reply]:
         parse = turn.parse
         if parse.intent == "form.cancel":
-            return self._drop_form(turn, "OK, I've stopped that. Anything else I can help with?")
+            return self._drop_form(turn, self.fd.phrases.text("form_stopped"))
         if form.get("confirming"):
             return self._confirming(turn, form)
         asking = form.get("asking")
@@ -203,7 +202,7 @@ class Engine:
             turn.handoff_reason = "not_understood"
             return [self.handoff_reply(turn.conversation.site)]
         slot = self._slot(turn, form, asking)
-        return [reply(f"Sorry, I didn't catch that. {slot.prompt}", slot.quick_replies + (TALK_TO_PERSON,))]
+        return [reply(self.fd.phrases.text("didnt_catch", prompt=slot.prompt), slot.quick_replies + (TALK_TO_PERSON,))]
 
     def _confirming(self, turn: Turn, form: dict[str, Any]) -> list[Reply]:
         if self._fill_from_entities(turn, form, overwrite=True):
@@ -213,10 +212,10 @@ class Engine:
             form["confirmed"], form["confirming"] = True, False
             return self._advance(turn, form)
         if turn.parse.intent == "deny":
-            return self._drop_form(turn, "OK, I won't do that. Anything else I can help with?")
+            return self._drop_form(turn, self.fd.phrases.text("form_declined"))
         if self._switching(turn, form):
             return self._start(turn)
-        return [reply("Sorry — shall I go ahead? Please answer yes or no.", ("Yes", "No"))]
+        return [reply(self.fd.phrases.text("confirm_again"), ("Yes", "No"))]
 
     def _switching(self, turn: Turn, form: dict[str, Any], *, strict: bool = False) -> bool:
         """True when the message is clearly a different request (the customer changed their mind)."""
@@ -332,7 +331,7 @@ class Engine:
             return [self.backend_down_reply()]
         except ActionNotAllowed as exc:
             turn.state["form"] = None
-            return [reply(f"{exc.reason} A person from our team can look at it with you.", (TALK_TO_PERSON,))]
+            return [reply(self.fd.phrases.text("not_allowed", reason=exc.reason), (TALK_TO_PERSON,))]
         self._after_action(turn, form, ctx)
         if turn.state.get("form") is form and not ctx.asks and ctx.cleared_slots:
             replies += self._advance(turn, form, run=False)  # ask again for what the action set aside
@@ -350,8 +349,7 @@ class Engine:
             text = knowledge.text if knowledge.fn is None else knowledge.fn(ctx)
             if text:
                 return [reply(text, knowledge.quick_replies)]
-        return [reply("I understand what you're asking, but I can't do that here. A person from our team can.",
-                      (TALK_TO_PERSON,))]
+        return [reply(self.fd.phrases.text("cannot_do_here"), (TALK_TO_PERSON,))]
 
     def _after_action(self, turn: Turn, form: dict[str, Any], ctx: ActionContext) -> None:
         if ctx.verification is not None and ctx.verification.ok:
@@ -387,10 +385,8 @@ class Engine:
             return [self.handoff_reply(turn.conversation.site)]
         suggestions = self._suggestions(turn)
         if suggestions:
-            return [reply("Sorry, I'm not sure I understood. Did you mean one of these?", suggestions + [TALK_TO_PERSON])]
-        return [reply("Sorry, I didn't understand that. Could you say it another way? "
-                      "I can check an order, find a product, or tell you about shipping and returns.",
-                      ("Where is my order?", "Find a product", TALK_TO_PERSON))]
+            return [reply(self.fd.phrases.text("did_you_mean"), suggestions + [TALK_TO_PERSON])]
+        return [reply(self.fd.phrases.text("not_understood"), ("Where is my order?", "Find a product", TALK_TO_PERSON))]
 
     def _suggestions(self, turn: Turn) -> list[str]:
         labels = []
@@ -404,15 +400,11 @@ class Engine:
     def handoff_reply(self, site: str) -> Reply:
         shop = self.fd.settings["shop"]
         if hours.is_open(shop):
-            return reply(f"I'm bringing in a person from our team — they'll see everything we've said, so you "
-                         f"won't need to repeat yourself. Someone will reply {shop['agent_reply_time']}.")
-        return reply(f"We're closed right now, so a person will pick this up {hours.describe_next_opening(shop)}. "
-                     "If you leave your email address or phone number here, we'll get back to you.")
+            return reply(self.fd.phrases.text("handoff_open", reply_time=shop["agent_reply_time"]))
+        return reply(self.fd.phrases.text("handoff_closed", next_opening=hours.describe_next_opening(shop)))
 
     def backend_down_reply(self) -> Reply:
-        return reply("I'm sorry — I can't reach our shop system right now, so I can't check that for you. "
-                     "Nothing you've told me is lost. Would you like a person from our team to help?",
-                     (TALK_TO_PERSON, "Try again"))
+        return reply(self.fd.phrases.text("backend_down"), (TALK_TO_PERSON, "Try again"))
 
 
 def intent_label(intent: Intent) -> str:

@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
         "verification_window_minutes": 15,
     },
     "nlu": {"threshold": None},
+    "phrases": {},
     "plugins": {},
     "logging": {"level": "INFO", "json": True},
 }
@@ -138,6 +139,10 @@ def check_core_settings(settings: dict[str, Any]) -> None:
     for site in settings.get("sites", []):
         if not isinstance(site.get("origins", []), list):
             problems.append(f"site {site.get('key')!r}: origins must be a list of URLs")
+    from frontdesk.phrases import PERSONAS
+
+    if settings["shop"].get("persona", "friendly") not in PERSONAS:
+        problems.append(f"[shop] persona must be one of {', '.join(PERSONAS)}")
     try:
         from zoneinfo import ZoneInfo
 

@@ -286,11 +286,11 @@ def greet(ctx: ActionContext) -> Reply:
 
 def goodbye(ctx: ActionContext) -> Reply:
     ctx.mark_solved()
-    return reply(f"Thanks for visiting {ctx.shop['name']} — have a lovely day!")
+    return reply(ctx.frontdesk.phrases.text("goodbye"))
 
 
 def thanks(ctx: ActionContext) -> Reply:
-    return reply("You're welcome! Is there anything else I can help with?", ("No, that's all", "Find a product"))
+    return reply(ctx.frontdesk.phrases.text("thanks"), ("No, that's all", "Find a product"))
 
 
 def handoff(ctx: ActionContext) -> Reply:
