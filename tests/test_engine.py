@@ -182,3 +182,12 @@ def test_a_bare_email_mid_form_is_an_answer_not_a_new_request(bot):
     answer = bot.say("ada@example.com")
     assert "newsletter" not in answer.text.lower()
     assert bot.state.expecting["intent"] == "order.place"
+
+
+def test_a_refused_change_goes_to_a_person_with_the_reason(bot):
+    bot.say("please cancel my order 1001, my email is ada@example.com")
+    answer = bot.say("yes")
+    assert "already shipped" in answer.messages[0]["text"]
+    assert "person" in answer.messages[1]["text"]
+    assert bot.state.status == "handoff" and bot.state.handoff_reason == "not_allowed"
+    assert "order.cancel refused for order #1001" in bot.state.state["memory"]["handoff_notes"][0]

@@ -36,6 +36,7 @@ name = "My shop"
 public_url = "https://help.example.com"   # where customers reach this server
 timezone = "Europe/London"
 greeting = "Hi! I can check an order, find a product, or get you a person."
+persona = "friendly"               # the bot's tone: friendly, formal, playful or concise
 address = ""
 phone = ""
 email = ""
@@ -55,6 +56,9 @@ shipping = ""
 returns = ""
 payment_methods = ""
 account = ""
+
+[phrases]                          # optional: reword any of the bot's own phrases (core/frontdesk/phrases/en.yaml)
+# goodbye = "Thanks for visiting {shop}!"
 
 [commerce]
 backend = ""                       # "shopify", "woocommerce", "demo" … (needs the plugin installed)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Callable
 
 from frontdesk.actions import ActionContext
-from frontdesk.commerce import CartLine, Order, Product, Variant
+from frontdesk.commerce import ActionNotAllowed, CartLine, Order, Product, Variant
 from frontdesk.hookspecs import hookimpl
 from frontdesk.messages import Button, Card, Reply, reply
 from frontdesk.registry import Action
@@ -47,7 +47,8 @@ def money(amount: Decimal, currency: str) -> str:
 # --- verification -------------------------------------------------------------------------
 
 
-def with_verified_order(describe: Callable[[ActionContext, Order], Reply | list[Reply]]) -> Callable[[ActionContext], Reply | list[Reply]]:
+def with_verified_order(
+        describe: Callable[[ActionContext, Order], Reply | list[Reply]]) -> Callable[[ActionContext], Reply | list[Reply]]:
     """Run ``describe`` only for a verified order; otherwise say the same thing whatever was wrong."""
 
     def handler(ctx: ActionContext) -> Reply | list[Reply]:
@@ -63,6 +64,19 @@ def with_verified_order(describe: Callable[[ActionContext, Order], Reply | list[
                      "Please check both — the order number is on your confirmation email.")
 
     return handler
+
+
+def hand_over_when_refused(change: Callable[[ActionContext, Order], Reply]) -> Callable[[ActionContext, Order], list[Reply]]:
+    """A change the shop's policy or the order's state refuses goes to a person, with the reason and the context."""
+
+    def attempt(ctx: ActionContext, order: Order) -> list[Reply]:
+        try:
+            return [change(ctx, order)]
+        except ActionNotAllowed as refused:
+            handoff = ctx.handoff("not_allowed", note=f"{ctx.intent} refused for order #{order.number}: {refused.reason}")
+            return [reply(refused.reason), handoff]
+
+    return attempt
 
 
 def order_card(order: Order) -> Card:
@@ -326,11 +340,11 @@ ACTIONS: dict[str, Callable[[ActionContext], Reply | list[Reply] | None]] = {
     "payment.issue": payment_issue,
     "newsletter.subscribe": newsletter,
     "order.status": with_verified_order(describe_status),
-    "order.cancel": with_verified_order(cancel),
+    "order.cancel": with_verified_order(hand_over_when_refused(cancel)),
     "order.change": with_verified_order(change_order),
-    "order.change_address": with_verified_order(change_address),
+    "order.change_address": with_verified_order(hand_over_when_refused(change_address)),
     "order.invoice": with_verified_order(invoice),
-    "refund.request": with_verified_order(request_refund),
+    "refund.request": with_verified_order(hand_over_when_refused(request_refund)),
     "refund.status": with_verified_order(refund_status),
     "order.place": place_order,
     "product.search": search,
