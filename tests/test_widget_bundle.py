@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "core" / "frontdesk" / "static"
-BUNDLE = ("widget.js", "widget-app.js")
+BUNDLE = ("widget.js", "widget-app.js", "widget-call.js")
 
 
 def gzipped(name: str) -> int:
