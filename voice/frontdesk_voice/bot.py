@@ -7,8 +7,16 @@ storage and handoff with the chat widget.
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from frontdesk.hours import is_open
+
+log = logging.getLogger("frontdesk_voice.bot")
+
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class Bot(Protocol):
     def catalog(self) -> list[str]: ...
     def intent(self, name: str) -> Any: ...
     def subscribe(self, conversation_id: str) -> Any: ...
+    def transfer_number(self) -> str | None: ...
 
 
 def _as_reply(message: Any) -> BotReply:
@@ -87,3 +96,24 @@ class FrontdeskBot:
     def subscribe(self, conversation_id: str) -> Any:
         """Live events of the conversation (core's bus): how a person's typed answer reaches the caller."""
         return self.frontdesk.bus.subscribe(conversation_id)
+
+    def transfer_number(self) -> str | None:
+        """Where a handed-off call goes: ``[plugins.voice] transfer_number``, only while the shop is open.
+
+        Read from the live settings on every handoff, since the owner's settings page edits them in place.
+        """
+        settings = self.frontdesk.settings
+        voice = {**settings.get("plugins", {}).get("voice", {}), **settings.get("voice", {})}
+        number = e164(voice.get("transfer_number"))
+        if voice.get("transfer_number") and number is None:
+            log.warning("transfer_number %r is not an E.164 number (+ and country code); not transferring",
+                        voice.get("transfer_number"))
+        if number is None or not is_open(settings.get("shop", {})):
+            return None
+        return number
+
+
+def e164(value: Any) -> str | None:
+    """``+44 20 7946 0000`` → ``+442079460000``; None for anything that is not a full international number."""
+    number = re.sub(r"[\s().-]", "", str(value or ""))
+    return number if E164.fullmatch(number) else None

@@ -33,7 +33,11 @@ turn_log = logging.getLogger("frontdesk_voice.turns")
 
 
 class AudioSink(Protocol):
-    """What a transport offers the call. ``rate`` is the PCM rate ``send_audio`` expects."""
+    """What a transport offers the call. ``rate`` is the PCM rate ``send_audio`` expects.
+
+    A sink that can put the caller through to a phone number also has ``supports_transfer = True``
+    and a ``transfer()`` method that ends our leg so the network can dial (Twilio only, today).
+    """
 
     rate: int
     supports_marks: bool
@@ -115,6 +119,8 @@ class Call:
         self.keypad = Keypad()
         self.record = CallRecord()
         self.conversation_id: str | None = None
+        self.network_call_id: str | None = None  # Twilio's CallSid: how the network asks where to transfer
+        self.transferred_to: str | None = None
         self._stream: STTStream | None = None
         self._grammar: Grammar | None = None
         self._expecting: dict[str, Any] | None = None
@@ -257,8 +263,10 @@ class Call:
 
     def is_playing(self) -> bool:
         """Is the caller hearing (or about to hear) the bot? Marks say so exactly; otherwise the clock does."""
-        if self._speaking:
-            return True
+        return self._speaking or self._audio_pending()
+
+    def _audio_pending(self) -> bool:
+        """Has audio we sent not been played to the caller yet?"""
         now = time.perf_counter()
         if self.sink.supports_marks:
             with self._lock:
@@ -346,13 +354,46 @@ class Call:
         hint = menu_prompt(choices, self._grammar.kind if self._grammar else None)
         if hint:
             texts.append(hint)
-        if not texts and not self._agent_spoke and self.service.bot.status(self.conversation_id) == "handoff":
+        handoff = not self._agent_spoke and self.service.bot.status(self.conversation_id) == "handoff"
+        number = self._transfer_number() if handoff else None
+        if number:
+            self._transfer(number, turn)
+            return
+        if not texts and handoff:
             texts = [self.service.prompts.text("handoff")]
         for text in texts:
             self.service.emit(self, {"type": "bot", "text": text})
             if not self._speak(text, turn):
                 break
         self._log_turn(turn)
+
+    # --- transfer to a person's phone -----------------------------------------------
+
+    def _transfer_number(self) -> str | None:
+        """The owner's number when this transport can transfer and the shop is open now; else None."""
+        if not getattr(self.sink, "supports_transfer", False) or not self.network_call_id:
+            return None
+        lookup = getattr(self.service.bot, "transfer_number", None)
+        try:
+            return lookup() if callable(lookup) else None
+        except Exception as error:  # settings we can't read: the handoff prompt still works
+            self._error(f"transfer number: {error}")
+            return None
+
+    def _transfer(self, number: str, turn: Turn) -> None:
+        """Say so, let it play, then end our leg: the network dials ``number`` (see transports/twilio.py)."""
+        self.transferred_to = number
+        self.service.flag_transfer(self.network_call_id or "", number)
+        self._note("transferred", {"transport": self.transport, "to": number})
+        self._say_prompt("transfer", turn)
+        self._log_turn(turn)
+        deadline = time.perf_counter() + max(0.0, self._playback_until - time.perf_counter()) + 3.0
+        while not self.closed and self._audio_pending() and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        if not self.closed:
+            log.info("call %s: putting the caller through to %s", self.conversation_id, number)
+            self.hangup("transferred")  # before closing: the transport's own "call ended" must not win the race
+            self.sink.transfer()
 
     def _follow_people(self) -> None:
         """Speak what a person types in the inbox for this conversation (during a handoff)."""
@@ -443,8 +484,8 @@ class Call:
             if not self._speaking and self._utterances.empty() and not self.is_playing():
                 break
         if not self.closed:
+            self.hangup("no input from caller")  # before closing, for the same reason as in _transfer
             self.sink.hangup()
-            self.hangup("no input from caller")
 
     # --- records ------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from typing import Any, Callable
 
@@ -22,6 +23,8 @@ log = logging.getLogger("frontdesk_voice")
 
 PHONE_RATE = 8000
 BROWSER_RATE = 16000
+TRANSFER_TTL_S = 600.0
+"""How long the network has to ask where a transferred call goes (Twilio asks within a second or two)."""
 
 
 def choose_stt(settings: dict[str, Any]) -> str:
@@ -47,6 +50,7 @@ class VoiceService:
         self._listeners: dict[int, Callable[[dict[str, Any]], None]] = {}
         self._primed = False
         self._prime_lock = threading.Lock()
+        self._transfers: dict[str, tuple[str, float]] = {}  # network call id → (number, when)
 
     def endpointer_config(self) -> EndpointerConfig:
         return EndpointerConfig(
@@ -96,6 +100,22 @@ class VoiceService:
         with self._lock:
             self.calls.discard(call)
             self._listeners.pop(id(call), None)
+
+    def flag_transfer(self, call_sid: str, number: str) -> None:
+        """Remember that this call is to be put through to ``number`` once its stream closes."""
+        now = time.monotonic()
+        with self._lock:
+            for sid in [s for s, (_, at) in self._transfers.items() if now - at > TRANSFER_TTL_S]:
+                del self._transfers[sid]
+            self._transfers[call_sid] = (number, now)
+
+    def transfer_for(self, call_sid: str | None) -> str | None:
+        """The number a call was flagged for, or None (not flagged, or flagged too long ago)."""
+        with self._lock:
+            flagged = self._transfers.get(call_sid or "")
+        if flagged is None or time.monotonic() - flagged[1] > TRANSFER_TTL_S:
+            return None
+        return flagged[0]
 
     def emit(self, call: Call, event: dict[str, Any]) -> None:
         listener = self._listeners.get(id(call))

@@ -1,6 +1,7 @@
 """Routes: the TwiML webhook, the three WebSocket transports and a test page for browser calling.
 
 * ``POST /voice/twilio/twiml`` — point a Twilio number's "A call comes in" webhook here
+* ``POST /voice/twilio/after-stream`` — Twilio asks here when the stream ends: ``<Dial>`` for a transfer, else ``<Hangup/>``
 * ``WS /voice/twilio`` — Twilio Media Streams (``<Connect><Stream>``)
 * ``WS /voice/asterisk`` — Asterisk ``chan_websocket`` (``Dial(WebSocket/frontdesk/c(ulaw)…)``)
 * ``WS /voice/browser`` — browser calling (the widget's call button; protocol in README.md)
@@ -23,6 +24,7 @@ from flask_sock import Sock
 from frontdesk.web.security import add_cors_headers, any_site_allows
 
 from frontdesk_voice import twilio_signature
+from frontdesk_voice.bot import e164
 from frontdesk_voice.transports import asterisk, browser, twilio
 
 log = logging.getLogger("frontdesk_voice.web")
@@ -37,14 +39,26 @@ def voice_service() -> Any:
     return service_for(current_app.extensions["frontdesk"])
 
 
-def public_ws_url(path: str) -> str:
+def public_url(path: str, websocket: bool = False) -> str:
+    """Where Twilio reaches ``path``: the configured public address, else the host it called us on."""
     settings = voice_settings_of(current_app.extensions["frontdesk"])
     base = settings.get("public_url") or current_app.extensions["frontdesk"].settings.get("shop", {}).get("public_url") or ""
     if not base or "127.0.0.1" in base or "localhost" in base:
-        scheme = "wss" if request.headers.get("X-Forwarded-Proto", request.scheme) == "https" else "ws"
+        secure = request.headers.get("X-Forwarded-Proto", request.scheme) == "https"
+        scheme = ("wss" if secure else "ws") if websocket else ("https" if secure else "http")
         return f"{scheme}://{request.host}{path}"
-    base = base.rstrip("/")
-    return base.replace("https://", "wss://").replace("http://", "ws://") + path
+    return with_scheme_for(base.rstrip("/"), websocket) + path
+
+
+def with_scheme_for(base: str, websocket: bool) -> str:
+    """``https://host`` ↔ ``wss://host``: ``public_url`` may be given either way."""
+    if websocket:
+        return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+    return base.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+
+
+def public_ws_url(path: str) -> str:
+    return public_url(path, websocket=True)
 
 
 def twilio_auth_token() -> str | None:
@@ -57,7 +71,7 @@ def twilio_auth_token() -> str | None:
 def webhook_url() -> str:
     """The URL exactly as Twilio called it: behind a proxy, the configured public address."""
     settings = voice_settings_of(current_app.extensions["frontdesk"])
-    base = settings.get("public_url") or ""
+    base = with_scheme_for(settings.get("public_url") or "", websocket=False)
     if base.startswith("http"):
         return base.rstrip("/") + request.full_path.rstrip("?")
     scheme = request.headers.get("X-Forwarded-Proto", request.scheme)
@@ -72,7 +86,7 @@ def check_twilio_signature() -> Response | None:
     params = request.form.to_dict() if request.method == "POST" else {}
     if twilio_signature.is_valid(token, request.headers.get("X-Twilio-Signature"), webhook_url(), params):
         return None
-    log.warning("TwiML webhook refused: missing or wrong X-Twilio-Signature for %s", webhook_url())
+    log.warning("Twilio webhook refused: missing or wrong X-Twilio-Signature for %s", webhook_url())
     response = jsonify({"error": "missing or invalid X-Twilio-Signature"})
     response.status_code = 403
     return response
@@ -115,8 +129,20 @@ def make_blueprint() -> Blueprint:
         if refused is not None:
             return refused
         caller = request.values.get("From") or None
-        body = twilio.twiml(public_ws_url("/voice/twilio"), caller)
+        body = twilio.twiml(public_ws_url("/voice/twilio"), caller, public_url("/voice/twilio/after-stream"))
         return Response(body, mimetype="text/xml")
+
+    @blueprint.route("/twilio/after-stream", methods=["GET", "POST"])
+    def twilio_after_stream() -> Response:
+        """The stream ended (we closed it to transfer, or the bot hung up): dial the person, or hang up."""
+        refused = check_twilio_signature()
+        if refused is not None:
+            return refused
+        number = voice_service().transfer_for(request.values.get("CallSid"))
+        caller_id = None
+        if number and e164(request.values.get("From")) is None:
+            caller_id = e164(request.values.get("To"))  # the shop's own Twilio number is always allowed
+        return Response(twilio.after_stream_twiml(number, caller_id), mimetype="text/xml")
 
     @sock.route("/twilio", bp=blueprint)
     def twilio_stream(ws: Any) -> None:

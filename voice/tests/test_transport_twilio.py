@@ -34,7 +34,9 @@ def test_twiml_webhook_connects_the_call_to_the_stream(live):
     body = response.text
     assert f'<Connect><Stream url="ws://127.0.0.1:{live.port}/voice/twilio">' in body
     assert '<Parameter name="caller" value="+14155550123" />' in body
-    assert body.endswith("<Hangup/></Response>")
+    # When the stream ends Twilio asks where the call goes next (a transfer, or hang up).
+    assert body.endswith(f'</Connect><Redirect method="POST">http://127.0.0.1:{live.port}/voice/twilio/after-stream'
+                         "</Redirect></Response>")
 
 
 def test_caller_id_verifies_an_order_spoken_and_the_record_is_complete(live):

@@ -12,6 +12,16 @@ TwiML: https://www.twilio.com/docs/voice/twiml/stream — ``<Parameter>`` values
 
 Telnyx media streaming (https://developers.telnyx.com/api-reference/websockets/stream-call-media-over-websocket)
 speaks the same events with ``stream_id`` in place of ``streamSid``; both are accepted.
+
+Transfer to a person: closing the stream from our side ends ``<Connect>``, and "if you do not
+provide an action URL, <Connect> will finish and Twilio will move on to the next TwiML verb in
+the document" (https://www.twilio.com/docs/voice/twiml/connect; "Twilio resumes the remaining
+TwiML only after your server closes the WebSocket connection",
+https://www.twilio.com/docs/api/errors/31921). So the TwiML puts a ``<Redirect>``
+(https://www.twilio.com/docs/voice/twiml/redirect) after ``<Connect>``; the after-stream
+endpoint answers ``<Dial>`` (https://www.twilio.com/docs/voice/twiml/dial) for a call the bot
+flagged for transfer (by its CallSid, in ``start.callSid`` and in the webhook's form) and
+``<Hangup/>`` for every other call, as before.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ import binascii
 import json
 import logging
 from typing import Any
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from frontdesk_voice.audio import frames, pcm_to_ulaw, ulaw_to_pcm
 from frontdesk_voice.transports.base import IDLE_TIMEOUT_S, LockedSocket
@@ -31,19 +41,37 @@ log = logging.getLogger("frontdesk_voice.twilio")
 FRAME = 160  # 20 ms of 8 kHz μ-law
 
 
-def twiml(stream_url: str, caller: str | None) -> str:
-    """The TwiML that answers a call and connects it to our Media Streams endpoint."""
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def twiml(stream_url: str, caller: str | None, after_stream_url: str) -> str:
+    """The TwiML that answers a call, connects it to our Media Streams endpoint and, when the stream ends,
+    asks ``after_stream_url`` what next (put through to a person, or hang up)."""
     parameter = f"<Parameter name=\"caller\" value={quoteattr(caller)} />" if caller else ""
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
+        XML_HEAD +
         f"<Response><Connect><Stream url={quoteattr(stream_url)}>{parameter}</Stream></Connect>"
-        "<Hangup/></Response>"
+        f"<Redirect method=\"POST\">{escape(after_stream_url)}</Redirect></Response>"
     )
+
+
+def after_stream_twiml(number: str | None, caller_id: str | None = None) -> str:
+    """``<Dial>`` the number a call was flagged for; otherwise end the call, as the stream's end always did.
+
+    Without ``callerId`` Twilio shows the caller's own number to the person answering; it is set only
+    when the caller's number is withheld or invalid, since those make the dialled leg fail
+    (https://www.twilio.com/docs/api/errors/13214).
+    """
+    if not number:
+        return XML_HEAD + "<Response><Hangup/></Response>"
+    attribute = f" callerId={quoteattr(caller_id)}" if caller_id else ""
+    return XML_HEAD + f"<Response><Dial{attribute}>{escape(number)}</Dial></Response>"
 
 
 class TwilioSink:
     rate = 8000
     supports_marks = True
+    supports_transfer = True
 
     def __init__(self, socket: LockedSocket):
         self.socket = socket
@@ -65,7 +93,11 @@ class TwilioSink:
         self._send({"event": "clear"})
 
     def hangup(self) -> None:
-        # Closing the stream ends <Connect>; the TwiML's <Hangup/> then ends the call.
+        # Closing the stream ends <Connect>; the after-stream TwiML then hangs up (the call was not flagged).
+        self.socket.close()
+
+    def transfer(self) -> None:
+        # Closing the stream ends <Connect>; the TwiML's <Redirect> then asks where the call goes.
         self.socket.close()
 
     def send_event(self, event: dict[str, Any]) -> None:
@@ -107,6 +139,7 @@ def serve(ws: Any, service: Any) -> dict[str, Any]:
                 params = start.get("customParameters") or start.get("custom_parameters") or {}
                 caller = params.get("caller") or start.get("from") or None
                 call = service.new_call(sink, caller_id=caller, transport="twilio")
+                call.network_call_id = start.get("callSid") or start.get("call_sid") or None
                 call.begin()
             elif event == "media":
                 audio = _payload(message)
