@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import requests
-from simple_websocket import Client, ConnectionError as HandshakeRefused
+from simple_websocket import Client, ConnectionClosed, ConnectionError as HandshakeRefused
 
 ALLOWED = "http://shop.test"  # demo_settings' allowed origin for the demo site
 
@@ -27,4 +27,7 @@ def test_browser_calls_from_a_foreign_origin_are_refused(live):
     client.send('{"type": "start", "sample_rate": 16000}')
     assert '"ready"' in client.receive(timeout=10)
     client.send('{"type": "hangup"}')
-    client.close()
+    try:
+        client.close()
+    except ConnectionClosed:
+        pass  # the server may end the call first after a hangup; that is the expected outcome
