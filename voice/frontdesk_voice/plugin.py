@@ -121,6 +121,9 @@ def shutdown(frontdesk: Any) -> None:
     warmup = getattr(frontdesk, WARMUP_ATTRIBUTE, None)
     if warmup is not None:
         warmup.close()
+    service = getattr(frontdesk, ATTRIBUTE, None)
+    if service is not None:
+        service.close()
 
 
 @hookimpl

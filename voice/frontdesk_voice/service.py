@@ -6,9 +6,11 @@ decoder pool, one Piper voice).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from collections import deque
 from typing import Any, Callable
 
@@ -32,6 +34,17 @@ def choose_stt(settings: dict[str, Any]) -> str:
     return settings.get("stt") or ("vosk" if settings.get("vosk_model") else "pocketsphinx")
 
 
+LIVE_SERVICES: "weakref.WeakSet[VoiceService]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_live_services() -> None:
+    # A worker thread still inside onnxruntime (Piper) or pocketsphinx when Python finalises aborts the
+    # process ("terminate called without an active exception"); end the calls first.
+    for service in list(LIVE_SERVICES):
+        service.close(timeout=5.0)
+
+
 class VoiceService:
     def __init__(self, bot: Bot, settings: dict[str, Any] | None = None, engines: EngineRegistry | None = None,
                  stt: Any = None, tts: Any = None, shop: str = "our shop", speech: SpeechCache | None = None):
@@ -51,6 +64,7 @@ class VoiceService:
         self._primed = False
         self._prime_lock = threading.Lock()
         self._transfers: dict[str, tuple[str, float]] = {}  # network call id → (number, when)
+        LIVE_SERVICES.add(self)
 
     def endpointer_config(self) -> EndpointerConfig:
         return EndpointerConfig(
@@ -95,6 +109,15 @@ class VoiceService:
             if on_event:
                 self._listeners[id(call)] = on_event
         return call
+
+    def close(self, timeout: float = 10.0) -> None:
+        """End every live call and wait for its worker, so no thread is inside an engine at interpreter exit."""
+        with self._lock:
+            calls = list(self.calls)
+        for call in calls:
+            call.hangup("server shutting down")
+        for call in calls:
+            call.join(timeout)
 
     def call_ended(self, call: Call) -> None:
         with self._lock:
