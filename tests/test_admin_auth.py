@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from frontdesk.admin.testing import OWNER, csrf_token, log_in, owner_client
 from frontdesk.admin import auth
 from frontdesk.cli import cli
 from frontdesk.testing import demo_settings
 from frontdesk.web import create_app
 
-OWNER = ("owner@example.com", "demo-owner")
 NO_VOICE = {"disabled_plugins": ["voice"]}  # its start-up pre-renders prompts; these tests need no voice
 
 
@@ -27,23 +26,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app.extensions["frontdesk"].close_resources()
 
 
-def login(client: FlaskClient, email: str, password: str, next_path: str = "") -> Any:
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post("/admin/login" + (f"?next={next_path}" if next_path else ""),
-                       data={"email": email, "password": password, "csrf_token": token})
-
-
-def csrf_of(client: FlaskClient) -> str:
-    page = client.get("/admin/inbox").get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
-
 @pytest.fixture
 def owner(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    assert login(client, *OWNER).status_code == 302
-    return client
+    return owner_client(app)
 
 
 @pytest.fixture
@@ -88,8 +73,8 @@ def test_create_owner_command_refuses_default_password_and_creates_a_real_owner(
     app = create_app(demo_settings(tmp_path, {"admin": {"demo_owner": False}, **NO_VOICE}))
     try:
         client = app.test_client()
-        assert login(client, *OWNER).status_code == 401  # no demo owner outside the demo
-        assert login(client, "boss@shop.test", "tidal-mango-83-lantern").status_code == 302
+        assert log_in(client, *OWNER).status_code == 401  # no demo owner outside the demo
+        assert log_in(client, "boss@shop.test", "tidal-mango-83-lantern").status_code == 302
         assert "Sam" in client.get("/admin/inbox").get_data(as_text=True)
     finally:
         app.extensions["frontdesk"].close_resources()
@@ -100,14 +85,14 @@ def test_create_owner_command_refuses_default_password_and_creates_a_real_owner(
 
 def test_login_sets_a_secure_session_cookie_and_logout_revokes_it(app: Flask) -> None:
     client = app.test_client()
-    response = login(client, *OWNER, next_path="/admin/dashboard")
+    response = log_in(client, *OWNER, next_path="/admin/dashboard")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/dashboard")
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(auth.COOKIE + "="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/admin" in cookie
     assert "Secure" not in cookie  # the demo is plain http on localhost
     token = cookie.split(";")[0].split("=", 1)[1]
     assert client.get("/admin/inbox").status_code == 200
-    assert client.post("/admin/logout", data={"csrf_token": csrf_of(client)}).status_code == 302
+    assert client.post("/admin/logout", data={"csrf_token": csrf_token(client)}).status_code == 302
     stale = app.test_client()
     stale.set_cookie(auth.COOKIE, token, path="/admin")
     assert stale.get("/admin/inbox").status_code == 302
@@ -116,7 +101,7 @@ def test_login_sets_a_secure_session_cookie_and_logout_revokes_it(app: Flask) ->
 def test_cookie_is_secure_when_the_shop_is_served_over_https(tmp_path: Path) -> None:
     app = create_app(demo_settings(tmp_path, {"shop": {"public_url": "https://help.shop.test"}, **NO_VOICE}))
     try:
-        cookie = next(c for c in login(app.test_client(), *OWNER).headers.getlist("Set-Cookie")
+        cookie = next(c for c in log_in(app.test_client(), *OWNER).headers.getlist("Set-Cookie")
                       if c.startswith(auth.COOKIE + "="))
         assert "Secure" in cookie and "HttpOnly" in cookie
     finally:
@@ -124,7 +109,7 @@ def test_cookie_is_secure_when_the_shop_is_served_over_https(tmp_path: Path) -> 
 
 
 def test_an_outside_next_address_is_ignored(app: Flask) -> None:
-    response = login(app.test_client(), *OWNER, next_path="//evil.test/admin")
+    response = log_in(app.test_client(), *OWNER, next_path="//evil.test/admin")
     assert response.headers["Location"].endswith("/admin/inbox")
 
 
@@ -133,8 +118,8 @@ def test_wrong_password_then_throttled_even_with_the_right_one(app: Flask) -> No
     auth.create_agent(db, "throttle@example.com", "quiet-river-stone-77")
     client = app.test_client()
     for _ in range(5):
-        assert login(client, "throttle@example.com", "guess-guess-guess").status_code == 401
-    blocked = login(client, "throttle@example.com", "quiet-river-stone-77")
+        assert log_in(client, "throttle@example.com", "guess-guess-guess").status_code == 401
+    blocked = log_in(client, "throttle@example.com", "quiet-river-stone-77")
     assert blocked.status_code == 429 and "Too many failed attempts" in blocked.get_data(as_text=True)
 
 
@@ -181,26 +166,26 @@ def test_every_post_needs_the_sessions_csrf_token(app: Flask, owner: FlaskClient
                                                   handoff_conversation: tuple[str, str]) -> None:
     conv_id, _ = handoff_conversation
     other = app.test_client()
-    login(other, *OWNER)
-    others_token = csrf_of(other)
+    log_in(other, *OWNER)
+    others_token = csrf_token(other)
     for headers in ({}, {"X-CSRF-Token": "wrong"}, {"X-CSRF-Token": others_token}):
         response = owner.post(f"/admin/conversations/{conv_id}/reply", data={"text": "forged"}, headers=headers)
         assert response.status_code == 403
     assert owner.post("/admin/settings", data={"shop.name": "Forged"}).status_code == 403
     fd = app.extensions["frontdesk"]
     assert all(m.text != "forged" for m in fd.messages(conv_id)) and fd.settings["shop"]["name"] != "Forged"
-    ok = owner.post(f"/admin/conversations/{conv_id}/reply", data={"text": "genuine", "csrf_token": csrf_of(owner)})
+    ok = owner.post(f"/admin/conversations/{conv_id}/reply", data={"text": "genuine", "csrf_token": csrf_token(owner)})
     assert ok.status_code == 302 and fd.messages(conv_id)[-1].text == "genuine"
 
 
 def test_agents_cannot_open_owner_pages(app: Flask, handoff_conversation: tuple[str, str]) -> None:
     auth.create_agent(app.extensions["frontdesk"].db, "staff@example.com", "amber-otter-window-12", name="Jo")
     client = app.test_client()
-    assert login(client, "staff@example.com", "amber-otter-window-12").status_code == 302
+    assert log_in(client, "staff@example.com", "amber-otter-window-12").status_code == 302
     for path in ("/admin/settings", "/admin/team", "/admin/privacy"):
         assert client.get(path).status_code == 403, path
     assert client.post("/admin/privacy", data={"email": "ada@example.com", "action": "export",
-                                               "csrf_token": csrf_of(client)}).status_code == 403
+                                               "csrf_token": csrf_token(client)}).status_code == 403
     conv_id, _ = handoff_conversation
     assert client.get(f"/admin/conversations/{conv_id}").status_code == 200
     assert client.get("/admin/dashboard").status_code == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Iterator
 
@@ -12,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from frontdesk.admin.testing import csrf_token, owner_client
 from frontdesk.admin.config_store import ConfigStore
 from frontdesk.admin.models import AdminSecret
 from frontdesk.testing import demo_settings
@@ -29,20 +29,13 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture
 def owner(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/admin/login", data={"email": "owner@example.com", "password": "demo-owner", "csrf_token": token})
-    return client
+    return owner_client(app)
 
-
-def csrf(client: FlaskClient) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/admin/settings").get_data(as_text=True)).group(1)
 
 
 def test_saved_settings_reach_the_bot_and_the_widget_at_once(app: Flask, owner: FlaskClient) -> None:
     response = owner.post("/admin/settings", data={
-        "csrf_token": csrf(owner),
+        "csrf_token": csrf_token(owner, "/admin/settings"),
         "policies.returns": "Returns are free for 60 days, no questions asked.",
         "shop.hours.sun": "11:00-15:00",
         "sites.demo.colour": "#aa3300",
@@ -71,7 +64,7 @@ def test_saved_settings_survive_a_restart(app: Flask) -> None:
 
 def test_invalid_values_are_refused_with_a_reason(app: Flask, owner: FlaskClient) -> None:
     before = copy.deepcopy(app.extensions["frontdesk"].settings)
-    response = owner.post("/admin/settings", data={"csrf_token": csrf(owner), "shop.hours.mon": "nine till five",
+    response = owner.post("/admin/settings", data={"csrf_token": csrf_token(owner, "/admin/settings"), "shop.hours.mon": "nine till five",
                                                    "sites.demo.colour": "red", "shop.name": "Renamed"})
     html = response.get_data(as_text=True)
     assert "write hours like 09:00-17:30" in html and "use a colour like #1f6feb" in html
@@ -81,7 +74,7 @@ def test_invalid_values_are_refused_with_a_reason(app: Flask, owner: FlaskClient
 def test_credentials_are_encrypted_at_rest_and_never_shown_back(app: Flask, owner: FlaskClient,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     secret = "shpat_0123456789abcdef0123456789ab"
-    response = owner.post("/admin/settings/credentials", data={"csrf_token": csrf(owner), "plugin": "shopify",
+    response = owner.post("/admin/settings/credentials", data={"csrf_token": csrf_token(owner, "/admin/settings"), "plugin": "shopify",
                                                                 "name": "access_token", "value": secret})
     assert response.status_code == 302
     fd = app.extensions["frontdesk"]
@@ -100,7 +93,7 @@ def test_credentials_are_encrypted_at_rest_and_never_shown_back(app: Flask, owne
     ConfigStore(fd.db, wrong).apply()
     assert "access_token" not in wrong["plugins"].get("shopify", {})
 
-    owner.post("/admin/settings/credentials", data={"csrf_token": csrf(owner), "plugin": "shopify",
+    owner.post("/admin/settings/credentials", data={"csrf_token": csrf_token(owner, "/admin/settings"), "plugin": "shopify",
                                                      "name": "access_token", "action": "delete"})
     assert "access_token" not in fd.settings["plugins"]["shopify"]
 

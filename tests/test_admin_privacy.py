@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from frontdesk.admin.testing import csrf_token, owner_client
 from frontdesk.admin import privacy
 from frontdesk.cli import cli
 from frontdesk.conversations import sign_identity
@@ -35,15 +35,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture
 def owner(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/admin/login", data={"email": "owner@example.com", "password": "demo-owner", "csrf_token": token})
-    return client
+    return owner_client(app)
 
-
-def csrf(client: FlaskClient) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/admin/privacy").get_data(as_text=True)).group(1)
 
 
 def customer_data(app: Flask, email: str) -> dict[str, str]:
@@ -62,7 +55,7 @@ def customer_data(app: Flask, email: str) -> dict[str, str]:
 
 def test_export_holds_everything_about_the_customer_and_nothing_else(app: Flask, owner: FlaskClient) -> None:
     ids = customer_data(app, "ada.export@example.com")
-    response = owner.post("/admin/privacy", data={"csrf_token": csrf(owner), "email": "Ada.Export@example.com",
+    response = owner.post("/admin/privacy", data={"csrf_token": csrf_token(owner, "/admin/privacy"), "email": "Ada.Export@example.com",
                                                   "action": "export"})
     assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
     document = json.loads(response.get_data(as_text=True))
@@ -73,11 +66,11 @@ def test_export_holds_everything_about_the_customer_and_nothing_else(app: Flask,
 
 def test_erase_deletes_the_customer_and_keeps_others(app: Flask, owner: FlaskClient) -> None:
     ids = customer_data(app, "ada.erase@example.com")
-    unconfirmed = owner.post("/admin/privacy", data={"csrf_token": csrf(owner), "email": "ada.erase@example.com",
+    unconfirmed = owner.post("/admin/privacy", data={"csrf_token": csrf_token(owner, "/admin/privacy"), "email": "ada.erase@example.com",
                                                      "confirm": "someone@else.com", "action": "erase"})
     assert "type the email address again" in unconfirmed.get_data(as_text=True)
     assert privacy.conversation_ids_for(app.extensions["frontdesk"].db, "ada.erase@example.com")
-    done = owner.post("/admin/privacy", data={"csrf_token": csrf(owner), "email": "ada.erase@example.com",
+    done = owner.post("/admin/privacy", data={"csrf_token": csrf_token(owner, "/admin/privacy"), "email": "ada.erase@example.com",
                                               "confirm": "ada.erase@example.com", "action": "erase"})
     assert "Deleted 2 conversations, 1 messages left for the team" in done.get_data(as_text=True)
     fd = app.extensions["frontdesk"]

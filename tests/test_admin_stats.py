@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from frontdesk.admin.testing import owner_client
 from frontdesk.admin import stats, teach
 from frontdesk.admin.models import TeachExample
 from frontdesk.hours import shop_now
@@ -81,11 +82,7 @@ def figures(app: Flask, days: int = 30) -> stats.Stats:
 
 @pytest.fixture
 def owner(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/admin/login", data={"email": "owner@example.com", "password": "demo-owner", "csrf_token": token})
-    return client
+    return owner_client(app)
 
 
 def test_figures_match_the_seeded_history(app: Flask) -> None:
