@@ -18,6 +18,13 @@ from frontdesk_voice.grammars import jsgf
 from frontdesk_voice.speech import Grammar
 
 MAX_SEARCHES = 32
+DEFAULT_DECODERS = 6
+"""Decoders made during the warm-up: one per utterance decoded at the same moment.
+
+Building a decoder loads the model (~0.3 s) inside pocketsphinx with the GIL held, so one
+built while calls are live stalls every call in the process — the caller audio being read,
+the audio being sent. The warm-up builds this many; a busier moment still builds more.
+"""
 
 
 class PocketsphinxEngine:
@@ -34,6 +41,7 @@ class PocketsphinxEngine:
         self._vocabulary: dict[str, bool] = {}
         # Digits read one by one: decode each VAD segment with a one-digit grammar (see DigitStream).
         self.digit_segments = bool((settings or {}).get("digit_segments", True))
+        self.pool_size = max(1, int((settings or {}).get("pocketsphinx_decoders", DEFAULT_DECODERS)))
         self._pool.put(self._new_decoder())  # load the model now, not on the first call
 
     def _new_decoder(self) -> "PooledDecoder":
@@ -68,6 +76,19 @@ class PocketsphinxEngine:
             pooled.cmn = self._cmn
         finally:
             self._release(pooled)
+        self.fill_pool()
+
+    def fill_pool(self, size: int | None = None) -> int:
+        """Build decoders until ``size`` (default ``pool_size``) exist, before calls need them. Returns how many were built."""
+        built = 0
+        while self.decoders_created < (size or self.pool_size):
+            pooled = self._new_decoder()
+            if self._cmn:
+                pooled.decoder.set_cmn(self._cmn)
+                pooled.cmn = self._cmn
+            self._release(pooled)
+            built += 1
+        return built
 
     @property
     def primed(self) -> bool:

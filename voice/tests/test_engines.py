@@ -16,7 +16,7 @@ from .speech_samples import espeak, line_noise, piper, piper_engine
 def sphinx():
     from frontdesk_voice.stt_pocketsphinx import PocketsphinxEngine
 
-    engine = PocketsphinxEngine({})
+    engine = PocketsphinxEngine({"pocketsphinx_decoders": 2})
     engine.prime(resample(piper("Thanks for calling. How can I help you today?"), 8000, 16000))
     return engine
 
@@ -48,6 +48,16 @@ def test_pocketsphinx_digit_grammar(sphinx):
 def test_pocketsphinx_yes_no_grammar_on_espeak_speech(sphinx, said, heard):
     text, _ = recognise(sphinx, espeak(said), grammar_for({"slot": "confirm", "entity": "yes|no"}))
     assert text.split()[0] in ("yes", "yeah", "yep") if said.startswith("yes") else text.split()[0] in ("no", "nope")
+
+
+def test_pocketsphinx_warm_up_builds_primed_decoders_so_live_calls_build_none(sphinx):
+    # Building a decoder holds the GIL ~0.3 s and would stall every live call; prime() builds the pool.
+    assert sphinx.decoders_created == 2
+    streams = [sphinx.start(None), sphinx.start(None)]
+    assert sphinx.decoders_created == 2
+    assert all(s._pooled.cmn == sphinx._cmn for s in streams), "every pooled decoder starts from the learned mean"
+    for stream in streams:
+        stream.final()
 
 
 def test_pocketsphinx_pools_decoders(sphinx):
