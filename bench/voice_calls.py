@@ -13,6 +13,7 @@ process as the server, so they compete for the same two cores and the GIL: a pes
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import sys
@@ -82,6 +83,56 @@ def barge_ins(live, attempts: int = 5) -> list[float]:
     return latencies
 
 
+def set_pool(stt, size: int) -> None:
+    """Leave exactly ``size`` idle pocketsphinx decoders in the pool (drops extra ones, builds missing ones)."""
+    pool = getattr(stt, "_pool", None)
+    if pool is None:
+        return
+    while stt.decoders_created > size and not pool.empty():
+        pool.get_nowait()
+        stt.decoders_created -= 1
+    gc.collect()
+    stt.fill_pool(size)
+
+
+def concurrent(live, n: int) -> dict:
+    """N callers ringing 250 ms apart, three turns each; underruns counted on each peer's playout clock."""
+    live.voice.turn_metrics.clear()
+    base = rss_mb()
+    peak = [base]
+    results: list = []
+    threads = [threading.Thread(target=one_caller, args=(live, SCRIPT[:3], results, f"+1555000{i:04d}")) for i in range(n)]
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for thread in threads:
+        thread.start()
+        time.sleep(0.25)  # calls don't all ring in the same millisecond
+
+    def watch() -> None:
+        while any(t.is_alive() for t in threads):
+            peak.append(rss_mb())
+            time.sleep(0.5)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    for thread in threads:
+        thread.join()
+    watcher.join()
+    cpu = 100 * (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    summary = stage_summary(list(live.voice.turn_metrics))
+    gaps = [g for p in results for g in p.gaps_ms]
+    return {
+        "completed_calls": len(results),
+        "underruns": sum(p.underruns for p in results),
+        "underrun_gap_ms_max": max(gaps, default=0.0),
+        "queue_empty_events_old_count": sum(p.queue_empty_events for p in results),
+        "turn_total_ms": summary["total_ms"],
+        "endpointing_ms": summary["endpointing_ms"],
+        "engine_ms": summary["engine_ms"],
+        "cpu_percent_of_one_core": round(cpu),
+        "memory_per_call_mb": round((max(peak) - base) / n, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", default="4,6,8")
@@ -90,40 +141,20 @@ def main() -> None:
     started = time.perf_counter()
     live.voice.prerender()  # load models, prime the recogniser and pre-render prompts before measuring
     out_warmup_s = round(time.perf_counter() - started, 1)
-    out: dict = {"warmup_s": out_warmup_s}
+    out: dict = {"warmup_s": out_warmup_s, "rss_after_warmup_mb": round(rss_mb(), 1)}
     single: list = []
     one_caller(live, SCRIPT, single)
     out["single_call"] = stage_summary(list(live.voice.turn_metrics))
     out["barge_in_ms"] = {"values": [round(v, 1) for v in barge_ins(live)]}
     out["barge_in_ms"]["p50"] = pct(out["barge_in_ms"]["values"], 0.5)
+    stt = live.voice.stt
     for n in [int(x) for x in args.calls.split(",")]:
-        live.voice.turn_metrics.clear()
-        base = rss_mb()
-        peak = [base]
-        results: list = []
-        threads = [threading.Thread(target=one_caller, args=(live, SCRIPT[:3], results, f"+1555000{i:04d}")) for i in range(n)]
-        for i, thread in enumerate(threads):
-            thread.start()
-            time.sleep(0.25)  # calls don't all ring in the same millisecond
-
-        def watch() -> None:
-            while any(t.is_alive() for t in threads):
-                peak.append(rss_mb())
-                time.sleep(0.5)
-
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        for thread in threads:
-            thread.join()
-        watcher.join()
-        summary = stage_summary(list(live.voice.turn_metrics))
-        out[f"{n}_concurrent"] = {
-            "completed_calls": len(results),
-            "underruns": sum(p.underruns for p in results),
-            "turn_total_ms": summary["total_ms"],
-            "tts_first_audio_ms": summary["tts_first_audio_ms"],
-            "memory_per_call_mb": round((max(peak) - base) / n, 1),
-        }
+        # Side by side: "before" = decoders built on demand while calls are live (the old warm-up made
+        # one); "after" = the warm-up builds the pool (pocketsphinx_decoders) before any call.
+        for label, pool in (("before", 1), ("after", getattr(stt, "pool_size", 1))):
+            set_pool(stt, pool)
+            out[f"{n}_concurrent_{label}"] = concurrent(live, n) | {"decoders_ready": pool}
+    out["decoders_created"] = getattr(stt, "decoders_created", None)
     out["rss_mb"] = round(rss_mb(), 1)
     print(json.dumps(out, indent=2))
     live.close()

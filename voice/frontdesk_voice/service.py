@@ -74,13 +74,18 @@ class VoiceService:
         )
 
     def prerender(self, stop: threading.Event | None = None) -> int:
-        """Synthesise the fixed prompts for phones and browsers; prime the recogniser first.
+        """Synthesise the fixed prompts for phones and browsers; prime the recogniser first and build
+        its pool of decoders last.
 
         Runs in a background thread after start-up (``plugin.setup``); a call that arrives
         before it finishes renders what it needs on demand or waits for the sentence in flight.
         """
         self.ensure_primed()
-        return self.speech.prerender(self.prompts.all_texts(), (PHONE_RATE, BROWSER_RATE), stop)
+        count = self.speech.prerender(self.prompts.all_texts(), (PHONE_RATE, BROWSER_RATE), stop)
+        fill_pool = getattr(self.stt, "fill_pool", None)
+        if callable(fill_pool):  # after the prompts: a first call needs them more than a sixth decoder
+            fill_pool(stop=stop)
+        return count
 
     def ensure_primed(self) -> None:
         """Prime the recogniser once, before the caller's first sentence (calls it after the greeting)."""

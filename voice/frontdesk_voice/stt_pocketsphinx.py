@@ -34,10 +34,13 @@ class PocketsphinxEngine:
 
     def __init__(self, settings: dict[str, Any] | None = None):
         self._options = dict((settings or {}).get("pocketsphinx_options", {}))
-        self._pool: queue.SimpleQueue[PooledDecoder] = queue.SimpleQueue()
+        # Last in, first out: with few callers the decoder that just ran, whose live CMN has followed
+        # the line, is the one used again; the rest of the pool waits for busier moments.
+        self._pool: queue.LifoQueue[PooledDecoder] = queue.LifoQueue()
         self._lock = threading.Lock()
         self.decoders_created = 0
         self._cmn: str | None = None
+        self._priming_speech = b""
         self._vocabulary: dict[str, bool] = {}
         # Digits read one by one: decode each VAD segment with a one-digit grammar (see DigitStream).
         self.digit_segments = bool((settings or {}).get("digit_segments", True))
@@ -68,22 +71,29 @@ class PocketsphinxEngine:
         """
         pooled = self._acquire()
         try:
-            pooled.decoder.activate_search("_default")
-            pooled.decoder.start_utt()
-            pooled.decoder.process_raw(speech16k, False, True)
-            pooled.decoder.end_utt()
-            self._cmn = pooled.decoder.get_cmn(False)
-            pooled.cmn = self._cmn
+            self._cmn = self._prime_decoder(pooled, speech16k)
         finally:
             self._release(pooled)
-        self.fill_pool()
+        self._priming_speech = speech16k  # fill_pool() primes the rest of the pool the same way
 
-    def fill_pool(self, size: int | None = None) -> int:
-        """Build decoders until ``size`` (default ``pool_size``) exist, before calls need them. Returns how many were built."""
+    @staticmethod
+    def _prime_decoder(pooled: "PooledDecoder", speech16k: bytes) -> str:
+        pooled.decoder.activate_search("_default")
+        pooled.decoder.start_utt()
+        pooled.decoder.process_raw(speech16k, False, True)
+        pooled.decoder.end_utt()
+        pooled.cmn = pooled.decoder.get_cmn(False)
+        return pooled.cmn
+
+    def fill_pool(self, size: int | None = None, stop: threading.Event | None = None) -> int:
+        """Build decoders until ``size`` (default ``pool_size``) exist, before calls need them (the warm-up
+        calls this once the prompts are rendered); each is primed like the first. Returns how many were built."""
         built = 0
-        while self.decoders_created < (size or self.pool_size):
+        while self.decoders_created < (size or self.pool_size) and not (stop is not None and stop.is_set()):
             pooled = self._new_decoder()
-            if self._cmn:
+            if self._priming_speech:
+                self._prime_decoder(pooled, self._priming_speech)
+            elif self._cmn:
                 pooled.decoder.set_cmn(self._cmn)
                 pooled.cmn = self._cmn
             self._release(pooled)

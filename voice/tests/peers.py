@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from simple_websocket import Client, ConnectionClosed
+from wsproto.utilities import LocalProtocolError
 
 from frontdesk_voice.audio import pcm_to_ulaw, ulaw_to_pcm
 
@@ -41,6 +42,7 @@ class Peer:
         self.received = bytearray()
         self.events: list[tuple[float, Any]] = []
         self.audio_times: list[float] = []  # wall time each server audio message arrived
+        self.gaps_ms: list[float] = []  # how long each underrun left the caller in silence
         self.closed = threading.Event()
         self.lock = threading.Lock()
         self._speaker: list[bytes] = []
@@ -127,25 +129,45 @@ class Peer:
 
     # --- bot side -----------------------------------------------------------------------
     underruns = 0
+    queue_empty_events = 0
     _empty_since = 0.0
+    _dry_since = 0.0
 
     def queue_audio(self, pcm: bytes) -> None:
-        """Audio from the server. A gap of under 0.8 s after the queue ran dry is an underrun (choppy speech)."""
+        """Audio from the server. Counted by the playout clock: when a 20 ms tick found nothing to play
+        and audio came again under 0.8 s later, the caller heard a gap mid-reply — an underrun.
+
+        ``queue_empty_events`` is the old count (the queue was empty when audio arrived, though the
+        last frame taken from it was still playing): it counts gaps the caller never hears.
+        """
+        now = time.perf_counter()
         with self.lock:
-            if not self._speaker and self._empty_since and time.perf_counter() - self._empty_since < 0.8:
+            if not self._speaker and self._empty_since and now - self._empty_since < 0.8:
+                self.queue_empty_events += 1
+            if not self._speaker and self._dry_since and now - self._dry_since < 0.8:
                 self.underruns += 1
-            self._empty_since = 0.0
+                self.gaps_ms.append(round((now - self._dry_since) * 1000, 1))
+            self._empty_since = self._dry_since = 0.0
             self._speaker.append(pcm)
             self.received.extend(pcm)
-            self.audio_times.append(time.perf_counter())
+            self.audio_times.append(now)
 
     def drop_queued_audio(self) -> None:
         with self.lock:
             self._speaker.clear()
 
     def _play(self) -> None:
+        """The peer's playout clock: one 20 ms frame per tick on an absolute schedule, as a phone plays.
+
+        A tick that finds the queue empty right after playing is when the caller would hear silence.
+        When this thread itself is held up (it shares the process with the server), it catches up
+        on its schedule rather than drifting: a real peer's clock does not wait for us.
+        """
         out_rate = self.out_rate
         step = out_rate * 2 // 50  # 20 ms
+        tick = 0.02 / self.speed
+        next_at = time.perf_counter()
+        was_playing = False
         while not self.closed.is_set():
             with self.lock:
                 chunk = b""
@@ -158,11 +180,19 @@ class Peer:
                         self._speaker.pop(0)
                         if not self._speaker:
                             self._empty_since = time.perf_counter()
+                elif was_playing and not self._dry_since:
+                    self._dry_since = next_at  # this tick had nothing to play
                 if chunk:
                     self.played.extend(chunk)
+                was_playing = bool(chunk)
             if chunk:
                 self.on_played_to(len(self.played))
-            time.sleep(0.02 / self.speed)
+            next_at += tick
+            delay = next_at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            elif delay < -1.0:
+                next_at = time.perf_counter()  # held up for over a second: resume from now
 
     def _receive(self) -> None:
         while not self.closed.is_set():
@@ -243,7 +273,7 @@ class TwilioPeer(Peer):
         try:
             self.send({"event": "mark", "sequenceNumber": self._next(), "streamSid": self.stream_sid,
                        "mark": {"name": name}})
-        except (ConnectionClosed, OSError):
+        except (ConnectionClosed, OSError, LocalProtocolError):  # we hung up while a clear's marks were echoed
             pass
 
     def on_message(self, message: Any) -> None:

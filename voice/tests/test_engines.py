@@ -18,6 +18,7 @@ def sphinx():
 
     engine = PocketsphinxEngine({"pocketsphinx_decoders": 2})
     engine.prime(resample(piper("Thanks for calling. How can I help you today?"), 8000, 16000))
+    engine.fill_pool()
     return engine
 
 
@@ -51,7 +52,7 @@ def test_pocketsphinx_yes_no_grammar_on_espeak_speech(sphinx, said, heard):
 
 
 def test_pocketsphinx_warm_up_builds_primed_decoders_so_live_calls_build_none(sphinx):
-    # Building a decoder holds the GIL ~0.3 s and would stall every live call; prime() builds the pool.
+    # Building a decoder holds the GIL ~0.3 s and would stall every live call; the warm-up builds the pool.
     assert sphinx.decoders_created == 2
     streams = [sphinx.start(None), sphinx.start(None)]
     assert sphinx.decoders_created == 2
