@@ -87,3 +87,38 @@ def test_event_hooks_tell_plugins_on_every_channel(make_bot):
     customer.say("I want to speak to a human")
     assert recorder.events == [("started", "voice"), ("received", "I want to speak to a human"), ("sent", "bot"),
                                ("handoff", "customer_asked")]
+
+
+def test_a_stale_catalog_is_served_while_it_refreshes_in_the_background(bot, monkeypatch):
+    import threading
+    import time
+
+    from frontdesk import app_state
+
+    fd = bot.frontdesk
+    first = fd.catalog_names()
+    assert "Trail Runner" in first
+    release = threading.Event()
+    calls = []
+
+    def slow_catalog():
+        calls.append(1)
+        release.wait(5)
+        return ["Only New Product"]
+
+    monkeypatch.setattr(fd.commerce, "catalog_names", slow_catalog)
+    monkeypatch.setattr(app_state, "CATALOG_TTL_SECONDS", 0.0)
+    started = time.perf_counter()
+    assert fd.catalog_names() == first  # stale list at once, not after the slow fetch
+    assert fd.catalog_names() == first  # and only one refresh in flight
+    assert time.perf_counter() - started < 1.0
+    deadline = time.time() + 5
+    while not calls and time.time() < deadline:
+        time.sleep(0.01)
+    fd.catalog_names()
+    assert len(calls) == 1
+    release.set()
+    deadline = time.time() + 5
+    while fd._catalog[1] != ["Only New Product"] and time.time() < deadline:
+        time.sleep(0.01)
+    assert fd._catalog[1] == ["Only New Product"]

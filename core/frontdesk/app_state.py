@@ -68,6 +68,7 @@ class Frontdesk:
         self.commerce: CommerceBackend | None = self._build_commerce()
         self._catalog: tuple[float, list[str]] = (0.0, [])
         self._catalog_lock = threading.Lock()
+        self._catalog_refreshing = False
         self.nlu = self._build_nlu()
         self.engine = Engine(self)
         self.started = False
@@ -148,19 +149,33 @@ class Frontdesk:
         return self.registry.get(f"intent:{language}", name) or self.registry.get("intent:en", name)
 
     def catalog_names(self) -> list[str]:
-        """Product titles for fuzzy matching, cached briefly; an unreachable shop gives an empty list."""
+        """Product titles for fuzzy matching. Served from a short cache; once it is stale, it is refreshed in the
+        background while turns keep using the old list (a slow shop must not hold up every conversation)."""
         if self.commerce is None:
             return []
         with self._catalog_lock:
             fetched_at, names = self._catalog
-            if time.monotonic() - fetched_at < CATALOG_TTL_SECONDS and fetched_at:
-                return names
-            try:
-                names = list(self.commerce.catalog_names())
-            except BackendError as exc:
-                log.warning("catalog unavailable: %s", exc)
+            stale = time.monotonic() - fetched_at >= CATALOG_TTL_SECONDS
+            first = fetched_at == 0.0
+            refresh = stale and not first and not self._catalog_refreshing
+            if refresh:
+                self._catalog_refreshing = True
+        if first:
+            return self._fetch_catalog()
+        if refresh:
+            threading.Thread(target=self._fetch_catalog, name="catalog-refresh", daemon=True).start()
+        return names
+
+    def _fetch_catalog(self) -> list[str]:
+        try:
+            names = list(self.commerce.catalog_names()) if self.commerce is not None else []
+        except BackendError as exc:  # keep the list we had; try again after the next TTL
+            log.warning("catalog unavailable: %s", exc)
+            names = self._catalog[1]
+        with self._catalog_lock:
             self._catalog = (time.monotonic(), names)
-            return names
+            self._catalog_refreshing = False
+        return names
 
     def nlu_context(self, expecting: dict[str, str] | None = None) -> dict[str, Any]:
         shop = self.settings["shop"]
