@@ -18,7 +18,7 @@ from frontdesk_voice.grammars import jsgf
 from frontdesk_voice.speech import Grammar
 
 MAX_SEARCHES = 32
-DEFAULT_DECODERS = 6
+DEFAULT_DECODERS = 2  # a small shop rarely has more callers speaking at once; each costs ~90 MB
 """Decoders made during the warm-up: one per utterance decoded at the same moment.
 
 Building a decoder loads the model (~0.3 s) inside pocketsphinx with the GIL held, so one
