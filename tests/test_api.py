@@ -146,7 +146,7 @@ def test_websocket_round_trip_with_typing_and_echo(live):
         ws.send(json.dumps({"type": "message", "text": "when are you open", "client_id": "w-1"}))
         events = receive_until(ws, lambda e: e["type"] == "message" and e["message"]["role"] == "bot")
         kinds = [(e["type"], e.get("message", {}).get("role")) for e in events]
-        assert kinds[0] == ("message", "customer")
+        assert kinds[:2] == [("status", None), ("message", "customer")]  # the status snapshot comes first
         assert ("typing", None) in kinds
         assert "opening hours" in events[-1]["message"]["text"].lower()
     finally:
@@ -213,6 +213,8 @@ def test_agent_message_reaches_the_customer_live(live):
     cid, token = live.start_conversation()
     ws = ws_connect(live, cid, token)
     try:
+        snapshot = receive_until(ws, lambda e: e["type"] == "status")[-1]
+        assert snapshot == {"type": "status", "status": "open", "agent": None}
         live.frontdesk.post_agent_message(cid, "Hi, this is Sam from the shop.", "Sam")
         events = receive_until(ws, lambda e: e["type"] == "message" and e["message"]["role"] == "agent")
         assert {"type": "status", "status": "handoff", "agent": {"name": "Sam", "avatar": None}} in events

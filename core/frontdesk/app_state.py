@@ -219,9 +219,14 @@ class Frontdesk:
 
     # --- people --------------------------------------------------------------------------------------
 
-    def _publish_status(self, conversation: ConversationView) -> None:
+    @staticmethod
+    def status_event(conversation: ConversationView) -> dict[str, Any]:
+        """The live event for a conversation's status: ``{"type": "status", "status", "agent"}``."""
         agent = {"name": conversation.agent_name, "avatar": None} if conversation.agent_name else None
-        self.publish(conversation.id, {"type": "status", "status": conversation.status, "agent": agent})
+        return {"type": "status", "status": conversation.status, "agent": agent}
+
+    def _publish_status(self, conversation: ConversationView) -> None:
+        self.publish(conversation.id, self.status_event(conversation))
 
     def request_handoff(self, conversation_id: str, reason: str) -> ConversationView:
         conversation = self.conversations.set_status(conversation_id, "handoff", reason=reason)

@@ -297,6 +297,9 @@ class WebSocketSender(threading.Thread):
                 for message in self.fd.messages(self.conversation_id, after=self.after):
                     self.ws.send(json.dumps({"type": "message", "message": message.to_api()}))
                     last_sent = message.id
+            # Sent after subscribing: the client learns the current status (a person may have taken over),
+            # and knows from here on that it misses nothing.
+            self.ws.send(json.dumps(self.fd.status_event(self.fd.conversations.get(self.conversation_id))))
             while not self._stopped.is_set():
                 event = self.subscription.get(timeout=0.5)
                 if event is None:
