@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,8 @@ import click
 
 from frontdesk import __version__
 from frontdesk.plugins import PluginManager
-from frontdesk.settings import ConfigError, deep_merge, load_settings
+from frontdesk.settings import ConfigError, deep_merge, demo_config, load_settings
 
-DEMO_CONFIG = Path(__file__).resolve().parent / "demo_config.toml"
 DEMO_HOME_PAGE = Path(__file__).resolve().parents[2] / "examples" / "demo-shop" / "index.html"
 
 INIT_TEMPLATE = '''# Frontdesk configuration. Secrets never go here: name the environment variable instead (*_env keys).
@@ -139,7 +137,7 @@ def serve(config: str, host: str | None, port: int | None) -> None:
 
 
 def demo_settings(host: str, port: int, data_dir: str | None) -> dict[str, Any]:
-    demo = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+    demo = demo_config()
     addresses = {f"http://{host}:{port}", f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
     for site in demo["sites"]:
         site["origins"] = sorted(set(site.get("origins", [])) | addresses)
@@ -212,8 +210,7 @@ def nlu_parse(config: str | None, language: str) -> None:
     """Read one utterance per line on stdin; write one JSON object per line."""
     from frontdesk.app_state import Frontdesk
 
-    overrides = None if config else deep_merge(tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8")),
-                                               {"database": {"url": "sqlite://"}})
+    overrides = None if config else deep_merge(demo_config(), {"database": {"url": "sqlite://"}})
     frontdesk = Frontdesk(settings_or_exit(config, overrides=overrides))
     for line in sys.stdin:
         text = line.rstrip("\n")

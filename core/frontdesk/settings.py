@@ -59,6 +59,14 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+DEMO_CONFIG = Path(__file__).resolve().parent / "demo_config.toml"
+
+
+def demo_config() -> dict[str, Any]:
+    """A fresh copy of the demo shop's settings (``demo_config.toml``), for ``frontdesk demo`` and tests."""
+    return tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+
+
 class ConfigError(ValueError):
     """The configuration is invalid; the message says what to fix."""
 

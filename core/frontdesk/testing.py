@@ -18,7 +18,6 @@ a plugin's wheel installs next to the core.
 from __future__ import annotations
 
 import threading
-import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,8 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from frontdesk.app_state import Frontdesk
-from frontdesk.settings import deep_merge, load_settings
+from frontdesk.settings import deep_merge, demo_config, load_settings
 
-DEMO_CONFIG = Path(__file__).resolve().parent / "demo_config.toml"
 
 
 @dataclass
@@ -79,7 +77,7 @@ class Bot:
 
 
 def demo_settings(data_dir: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    demo = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+    demo = demo_config()
     demo["data_dir"] = str(data_dir)
     demo["sites"][0]["secret"] = "test-secret"
     demo["sites"][0]["origins"] = ["http://shop.test"]
