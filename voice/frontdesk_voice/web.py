@@ -1,8 +1,10 @@
-"""Routes: the TwiML webhook, the three WebSocket transports and a test page for browser calling.
+"""Routes: the TwiML/TeXML webhooks, the WebSocket transports and a test page for browser calling.
 
 * ``POST /voice/twilio/twiml`` — point a Twilio number's "A call comes in" webhook here
 * ``POST /voice/twilio/after-stream`` — Twilio asks here when the stream ends: ``<Dial>`` for a transfer, else ``<Hangup/>``
 * ``WS /voice/twilio`` — Twilio Media Streams (``<Connect><Stream>``)
+* ``POST /voice/telnyx/texml``, ``POST /voice/telnyx/after-stream``, ``WS /voice/telnyx`` — the same for a Telnyx
+  TeXML application (Telnyx media streaming, bidirectional RTP)
 * ``WS /voice/asterisk`` — Asterisk ``chan_websocket`` (``Dial(WebSocket/frontdesk/c(ulaw)…)``)
 * ``WS /voice/browser`` — browser calling (the widget's call button; protocol in README.md)
 * ``GET /voice/call`` — a bare page to try browser calling
@@ -92,6 +94,15 @@ def check_twilio_signature() -> Response | None:
     return response
 
 
+def after_stream_answer() -> Response:
+    """``<Dial>`` the number this call was flagged for, else ``<Hangup/>`` (TwiML and TeXML alike)."""
+    number = voice_service().transfer_for(request.values.get("CallSid"))
+    caller_id = None
+    if number and e164(request.values.get("From")) is None:
+        caller_id = e164(request.values.get("To"))  # the shop's own number is always allowed
+    return Response(twilio.after_stream_twiml(number, caller_id), mimetype="text/xml")
+
+
 def same_host(origin: str) -> bool:
     """The test page at /voice/call, served by this server itself."""
     return origin.split("://", 1)[-1].rstrip("/") == request.host
@@ -138,15 +149,26 @@ def make_blueprint() -> Blueprint:
         refused = check_twilio_signature()
         if refused is not None:
             return refused
-        number = voice_service().transfer_for(request.values.get("CallSid"))
-        caller_id = None
-        if number and e164(request.values.get("From")) is None:
-            caller_id = e164(request.values.get("To"))  # the shop's own Twilio number is always allowed
-        return Response(twilio.after_stream_twiml(number, caller_id), mimetype="text/xml")
+        return after_stream_answer()
+
+    @blueprint.route("/telnyx/texml", methods=["GET", "POST"])
+    def telnyx_texml() -> Response:
+        """A Telnyx TeXML application's webhook: the Twilio answer, with the stream bidirectional in RTP mode."""
+        body = twilio.texml(public_ws_url("/voice/telnyx"), public_url("/voice/telnyx/after-stream"))
+        return Response(body, mimetype="text/xml")
+
+    @blueprint.route("/telnyx/after-stream", methods=["GET", "POST"])
+    def telnyx_after_stream() -> Response:
+        """TeXML's ``CallSid`` is the stream's ``call_control_id``, which the bot flags for a transfer."""
+        return after_stream_answer()
 
     @sock.route("/twilio", bp=blueprint)
     def twilio_stream(ws: Any) -> None:
         twilio.serve(ws, voice_service())
+
+    @sock.route("/telnyx", bp=blueprint)
+    def telnyx_stream(ws: Any) -> None:
+        twilio.serve(ws, voice_service())  # the same module reads both dialects
 
     @sock.route("/asterisk", bp=blueprint)
     def asterisk_stream(ws: Any) -> None:

@@ -385,3 +385,81 @@ class BrowserPeer(Peer):
 def loudness(pcm: bytes) -> float:
     samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32)
     return float(np.sqrt(np.mean(samples**2))) if len(samples) else 0.0
+
+
+class TelnyxPeer(TwilioPeer):
+    """Telnyx media streaming, bidirectional RTP mode, with the documented frames:
+    https://developers.telnyx.com/api-reference/websockets/stream-call-media-over-websocket
+
+    ``stream_id`` at the top level of every frame; ``start`` with ``call_control_id``, ``from``/``to``,
+    ``custom_parameters`` and ``media_format`` ``{"encoding": "PCMU", "sample_rate": 8000, "channels": 1}``;
+    ``dtmf`` with ``occurred_at``. Frames from the application name no stream. A mark comes back when the
+    audio before it has played, at once when nothing is queued; ``clear`` drops the queue and returns the
+    pending marks.
+    """
+
+    def __init__(self, url: str, caller: str | None = None, speed: float = 1.0, media_format: dict | None = None,
+                 custom_parameters: dict | None = None):
+        super().__init__(url, caller=caller, speed=speed,
+                         media_format=media_format or {"encoding": "PCMU", "sample_rate": 8000, "channels": 1})
+        self.stream_sid = str(uuid.uuid4()).upper()  # the stream_id
+        self.call_sid = "v3:" + uuid.uuid4().hex  # the call_control_id (a TeXML webhook's CallSid)
+        self.custom_parameters = custom_parameters or {}
+        self.user_id = str(uuid.uuid4())
+        self.sent_frames: list[dict[str, Any]] = []  # what the server sent us, decoded
+
+    def handshake(self) -> None:
+        self.send({"event": "connected", "version": "1.0.0"})
+        start = {"user_id": self.user_id, "call_control_id": self.call_sid,
+                 "call_session_id": str(uuid.uuid4()), "from": self.caller or "anonymous", "to": "+13122123456",
+                 "tags": [], "client_state": "", "custom_parameters": self.custom_parameters,
+                 "media_format": self.media_format}
+        self.send({"event": "start", "sequence_number": self._next(), "stream_id": self.stream_sid, "start": start})
+
+    def send_frame(self, pcm: bytes) -> None:
+        self.chunk += 1
+        self.send({"event": "media", "sequence_number": self._next(), "stream_id": self.stream_sid,
+                   "media": {"track": "inbound", "chunk": str(self.chunk), "timestamp": str(self.chunk * 20),
+                             "payload": base64.b64encode(pcm_to_ulaw(pcm)).decode()}})
+
+    def dtmf(self, digit: str) -> None:
+        self.send({"event": "dtmf", "stream_id": self.stream_sid, "occurred_at": "2025-06-05T08:54:19.698408Z",
+                   "sequence_number": self._next(), "dtmf": {"digit": digit}})
+
+    def stop(self) -> None:
+        self.send({"event": "stop", "sequence_number": self._next(), "stream_id": self.stream_sid,
+                   "stop": {"user_id": self.user_id, "call_control_id": self.call_sid}})
+
+    def error(self, code: str, title: str, detail: str) -> None:
+        self.send({"stream_id": self.stream_sid, "event": "error", "sequence_number": self._next(),
+                   "error": {"title": title, "code": code, "detail": detail}})
+
+    def _echo_mark(self, name: str) -> None:
+        self.echoed_marks.append(name)
+        try:
+            self.send({"event": "mark", "sequence_number": self._next(), "stream_id": self.stream_sid,
+                       "mark": {"name": name}})
+        except (ConnectionClosed, OSError, LocalProtocolError):
+            pass
+
+    def on_message(self, message: Any) -> None:
+        data = json.loads(message)
+        self.sent_frames.append(data)
+        # Telnyx's documented application frames: media/mark/clear with no stream id.
+        assert "streamSid" not in data and "stream_id" not in data, data
+        event = data["event"]
+        if event == "media":
+            payload = base64.b64decode(data["media"]["payload"])
+            assert 160 <= len(payload) <= 240000, "RTP chunks of 20 ms to 30 s"
+            self.queue_audio(ulaw_to_pcm(payload))
+        elif event == "mark":
+            with self.lock:
+                queued = sum(len(c) for c in self._speaker)
+                self.marks.append((len(self.played) + queued, data["mark"]["name"]))
+            self.on_played_to(len(self.played))  # nothing queued: returned at once
+        elif event == "clear":
+            self.drop_queued_audio()
+            with self.lock:
+                pending, self.marks = self.marks, []
+            for _, name in pending:
+                self._echo_mark(name)

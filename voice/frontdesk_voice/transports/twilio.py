@@ -11,7 +11,20 @@ TwiML: https://www.twilio.com/docs/voice/twiml/stream — ``<Parameter>`` values
 ``customParameters``; we pass the caller's number that way.
 
 Telnyx media streaming (https://developers.telnyx.com/api-reference/websockets/stream-call-media-over-websocket)
-speaks the same events with ``stream_id`` in place of ``streamSid``; both are accepted.
+speaks the same events in snake_case, and this module serves both. What differs: the stream id is
+``stream_id`` at the top level of every frame; ``start`` carries ``call_control_id``, ``from``, ``to``,
+``custom_parameters`` and ``media_format`` = ``{"encoding": "PCMU", "sample_rate": 8000, "channels": 1}``
+(older pages show ``"audio/x-mulaw"``; both are read); the frames we send carry no stream id
+(``{"event": "media", "media": {"payload"}}``, ``{"event": "mark", "mark": {"name"}}``,
+``{"event": "clear"}``); Telnyx also sends ``error`` frames (``malformed_frame``, ``invalid_media`` …), which
+we log. Marks come back when the audio before them has played, at once when nothing is queued, and all
+pending ones on ``clear`` — as on Twilio. The caller's number is ``start.from``. Telnyx only plays what we
+send when the stream is bidirectional in RTP mode (``bidirectionalMode="rtp"``, the default is mp3):
+https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs/stream — :func:`texml` asks for it.
+TeXML's ``<Connect><Stream>`` waits for the stream to stop before the next verb
+(https://developers.telnyx.com/docs/voice/texml/rest-api/streams/index), and a TeXML webhook's ``CallSid``
+is the ``call_control_id`` (https://developers.telnyx.com/api-reference/callbacks/texml-call-answered), so
+the ``<Redirect>`` transfer below works on Telnyx too.
 
 Transfer to a person: closing the stream from our side ends ``<Connect>``, and "if you do not
 provide an action URL, <Connect> will finish and Twilio will move on to the next TwiML verb in
@@ -55,6 +68,17 @@ def twiml(stream_url: str, caller: str | None, after_stream_url: str) -> str:
     )
 
 
+def texml(stream_url: str, after_stream_url: str) -> str:
+    """Telnyx TeXML: the same ``<Connect><Stream>`` + ``<Redirect>``, with the stream bidirectional in RTP mode
+    (μ-law 8 kHz both ways). The caller's number arrives in the stream's ``start.from``."""
+    return (
+        XML_HEAD +
+        f"<Response><Connect><Stream url={quoteattr(stream_url)} bidirectionalMode=\"rtp\" "
+        f"bidirectionalCodec=\"PCMU\" /></Connect>"
+        f"<Redirect method=\"POST\">{escape(after_stream_url)}</Redirect></Response>"
+    )
+
+
 def after_stream_twiml(number: str | None, caller_id: str | None = None) -> str:
     """``<Dial>`` the number a call was flagged for; otherwise end the call, as the stream's end always did.
 
@@ -79,7 +103,8 @@ class TwilioSink:
         self.stream_key = "streamSid"
 
     def _send(self, message: dict[str, Any]) -> None:
-        message[self.stream_key] = self.stream_sid
+        if self.stream_key:  # Telnyx's documented frames to it name no stream
+            message[self.stream_key] = self.stream_sid
         self.socket.send(json.dumps(message))
 
     def send_audio(self, pcm16: bytes) -> None:
@@ -127,36 +152,41 @@ def serve(ws: Any, service: Any) -> dict[str, Any]:
                 if call is not None:
                     stats["ignored"] += 1
                     continue
-                start = message.get("start") or {}
+                start = _object(message.get("start"))
                 problem = _codec_problem(start.get("mediaFormat") or start.get("media_format"))
                 if problem:
-                    log.error("Twilio stream refused: %s", problem)
+                    log.error("media stream refused: %s", problem)
                     stats["error"] = problem
                     break
+                telnyx = "stream_id" in message and "streamSid" not in message
                 sink.stream_sid = start.get("streamSid") or message.get("streamSid") or message.get("stream_id") or ""
-                if "stream_id" in message and "streamSid" not in message:
-                    sink.stream_key = "stream_id"
+                if telnyx:
+                    sink.stream_key = ""
                 params = start.get("customParameters") or start.get("custom_parameters") or {}
-                caller = params.get("caller") or start.get("from") or None
-                call = service.new_call(sink, caller_id=caller, transport="twilio")
-                call.network_call_id = start.get("callSid") or start.get("call_sid") or None
+                caller = (params.get("caller") if isinstance(params, dict) else None) or start.get("from") or None
+                call = service.new_call(sink, caller_id=caller, transport="telnyx" if telnyx else "twilio")
+                call.network_call_id = start.get("callSid") or start.get("call_control_id") or None
                 call.begin()
             elif event == "media":
                 audio = _payload(message)
                 if audio is None or call is None:
                     stats["malformed" if audio is None else "ignored"] += 1
                     continue
-                if (message.get("media") or {}).get("track", "inbound") not in ("inbound", "inbound_track"):
+                if _object(message.get("media")).get("track", "inbound") not in ("inbound", "inbound_track"):
                     continue
                 stats["media"] += 1
                 call.on_audio(ulaw_to_pcm(audio))
             elif event == "dtmf" and call is not None:
-                digit = str((message.get("dtmf") or {}).get("digit", ""))
+                digit = str(_object(message.get("dtmf")).get("digit", ""))
                 call.on_dtmf(digit)
             elif event == "mark" and call is not None:
-                call.on_mark(str((message.get("mark") or {}).get("name", "")))
+                call.on_mark(str(_object(message.get("mark")).get("name", "")))
             elif event == "stop":
                 break
+            elif event == "error":  # Telnyx: something we sent was refused (malformed_frame, invalid_media …)
+                detail = message.get("error") or message.get("payload") or {}
+                log.warning("the network reported a stream error: %s", json.dumps(detail)[:300])
+                stats["errors"] = stats.get("errors", 0) + 1
             else:
                 stats["ignored"] += 1
     finally:
@@ -182,7 +212,7 @@ def _parse(raw: Any) -> dict[str, Any] | None:
 
 
 def _payload(message: dict[str, Any]) -> bytes | None:
-    payload = (message.get("media") or {}).get("payload")
+    payload = _object(message.get("media")).get("payload")
     if not isinstance(payload, str):
         return None
     try:
@@ -191,11 +221,21 @@ def _payload(message: dict[str, Any]) -> bytes | None:
         return None
 
 
-def _codec_problem(media_format: dict[str, Any] | None) -> str | None:
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object field, or {} when a malformed frame has something else there."""
+    return value if isinstance(value, dict) else {}
+
+
+def _codec_problem(media_format: Any) -> str | None:
     if not media_format:
         return None  # older streams omit it; Twilio only sends μ-law 8 kHz
+    if not isinstance(media_format, dict):
+        return f"unreadable media format {str(media_format)[:60]!r}"
     encoding = str(media_format.get("encoding", "")).lower()
-    rate = int(media_format.get("sampleRate") or media_format.get("sample_rate") or 8000)
+    try:
+        rate = int(media_format.get("sampleRate") or media_format.get("sample_rate") or 8000)
+    except (TypeError, ValueError):
+        return f"unreadable sample rate {media_format.get('sampleRate') or media_format.get('sample_rate')!r}"
     if encoding not in ("audio/x-mulaw", "pcmu") or rate != 8000:
-        return f"unsupported media format {encoding or '?'} at {rate} Hz (expected audio/x-mulaw 8000)"
+        return f"unsupported media format {encoding or '?'} at {rate} Hz (expected μ-law 8000: audio/x-mulaw or PCMU)"
     return None
