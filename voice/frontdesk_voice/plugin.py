@@ -21,9 +21,11 @@ _engines: dict[tuple[str, str, str], Any] = {}
 _speech_caches: dict[int, Any] = {}
 ATTRIBUTE = "_frontdesk_voice_service"
 CALL_SETTINGS = frozenset({"prompts", "preload", "no_input_seconds", "end_silence_ms", "vad_aggressiveness",
-                           "min_speech_ms", "public_url", "shop_name", "site", "twilio_auth_token"})
+                           "min_speech_ms", "public_url", "shop_name", "site", "twilio_auth_token",
+                           "audiosocket_listen"})
 """Settings of the line, not of a model: Frontdesks that differ only in these share engines."""
 WARMUP_ATTRIBUTE = "_frontdesk_voice_warmup"
+AUDIOSOCKET_ATTRIBUTE = "_frontdesk_voice_audiosocket"
 
 
 def shared_engine(factory: Any, settings: dict[str, Any]) -> Any:
@@ -114,10 +116,30 @@ def setup(frontdesk: Any) -> None:
         warmup = Warmup(frontdesk)
         setattr(frontdesk, WARMUP_ATTRIBUTE, warmup)
         warmup.thread.start()
+    start_audiosocket(frontdesk)
+
+
+def start_audiosocket(frontdesk: Any) -> None:
+    """Listen for Asterisk's AudioSocket when ``audiosocket_listen`` is set. A bad address or a port in use
+    is logged and the rest of the voice line still works (raising here would disable the whole plugin)."""
+    listen = voice_settings_of(frontdesk).get("audiosocket_listen")
+    if not listen or getattr(frontdesk, AUDIOSOCKET_ATTRIBUTE, None) is not None:
+        return
+    from frontdesk_voice.transports.audiosocket import AudioSocketServer
+
+    try:
+        server = AudioSocketServer(str(listen), lambda: service_for(frontdesk)).start()
+    except (OSError, ValueError) as error:
+        log.error("AudioSocket not started on %r: %s", listen, error)
+        return
+    setattr(frontdesk, AUDIOSOCKET_ATTRIBUTE, server)
 
 
 @hookimpl
 def shutdown(frontdesk: Any) -> None:
+    audiosocket = getattr(frontdesk, AUDIOSOCKET_ATTRIBUTE, None)
+    if audiosocket is not None:
+        audiosocket.close()  # first: its calls end like any other when the service closes
     warmup = getattr(frontdesk, WARMUP_ATTRIBUTE, None)
     if warmup is not None:
         warmup.close()
@@ -128,7 +150,7 @@ def shutdown(frontdesk: Any) -> None:
 
 @hookimpl
 def register_channels(register: Callable[[Channel], None]) -> None:
-    register(Channel(name="voice", description="Phone line (Twilio, Asterisk) and browser calling", setup=setup))
+    register(Channel(name="voice", description="Phone line (Twilio, Telnyx, Asterisk) and browser calling", setup=setup))
 
 
 @hookimpl

@@ -463,3 +463,119 @@ class TelnyxPeer(TwilioPeer):
                 pending, self.marks = self.marks, []
             for _, name in pending:
                 self._echo_mark(name)
+
+
+class TcpMessages:
+    """An AudioSocket TCP connection with the receive/send/close calls the peers use on a WebSocket.
+    ``receive`` returns one ``(kind, payload)`` message, or None when nothing came within ``timeout``."""
+
+    def __init__(self, address: tuple[str, int]):
+        import socket
+
+        self.sock = socket.create_connection(address, timeout=5)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buffer = bytearray()
+        self.send_lock = threading.Lock()
+
+    def send(self, data: bytes) -> None:
+        with self.send_lock:
+            self.sock.sendall(data)
+
+    def receive(self, timeout: float = 0.5) -> tuple[int, bytes] | None:
+        import select
+        import struct
+
+        deadline = time.perf_counter() + timeout
+        while True:
+            if len(self.buffer) >= 3:
+                kind, length = struct.unpack(">BH", self.buffer[:3])
+                if len(self.buffer) >= 3 + length:
+                    payload = bytes(self.buffer[3:3 + length])
+                    del self.buffer[:3 + length]
+                    return kind, payload
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.sock], [], [], left)
+            if ready:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise ConnectionResetError("the server closed the connection")
+                self.buffer.extend(chunk)
+
+    def close(self) -> None:
+        import socket
+
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+
+
+class AudioSocketPeer(Peer):
+    """Asterisk's ``AudioSocket(uuid,host:port)`` app over a real TCP socket, as in res_audiosocket.c:
+    the UUID (kind 0x01, 16 bytes) first, then slin 8 kHz audio (0x10, 320 bytes per 20 ms), DTMF
+    (0x03, one ASCII byte) and hang-up (0x00, no payload). Asterisk has no jitter buffer here: it plays
+    audio as it arrives, so the peer records when each frame came to check the server paces it.
+    https://docs.asterisk.org/Configuration/Channel-Drivers/AudioSocket/
+    """
+
+    out_rate = 8000
+
+    def __init__(self, address: tuple[str, int], call_uuid: uuid.UUID | None = None, speed: float = 1.0):
+        # Peer.__init__ opens a WebSocket; everything else it sets up is the same.
+        self.url = f"tcp://{address[0]}:{address[1]}"
+        self.speed = speed
+        self.ws = TcpMessages(address)
+        self.mic = queue.Queue()
+        self.played = bytearray()
+        self.received = bytearray()
+        self.events = []
+        self.audio_times = []
+        self.gaps_ms = []
+        self.closed = threading.Event()
+        self.lock = threading.Lock()
+        self._speaker = []
+        self._frame_bytes = self.in_rate * self.frame_ms // 1000 * 2
+        self._noise = line_noise(1.0, self.in_rate)
+        self._noise_pos = 0
+        self.speech_sent_at = []
+        self.speech_ended_at = []
+        self._threads = [threading.Thread(target=self._receive, daemon=True),
+                         threading.Thread(target=self._play, daemon=True)]
+        self.call_uuid = call_uuid or uuid.uuid4()
+        self.frame_sizes: list[int] = []
+        self.hangups: list[float] = []  # when the server sent 0x00
+        self.other_kinds: list[int] = []
+
+    @staticmethod
+    def message(kind: int, payload: bytes = b"") -> bytes:
+        import struct
+
+        return struct.pack(">BH", kind, len(payload)) + payload
+
+    def handshake(self) -> None:
+        self.ws.send(self.message(0x01, self.call_uuid.bytes))
+
+    def send_frame(self, pcm: bytes) -> None:
+        self.ws.send(self.message(0x10, pcm))
+
+    def dtmf(self, digit: str) -> None:
+        self.ws.send(self.message(0x03, digit.encode("ascii")))
+
+    def hang_up(self) -> None:
+        self.ws.send(self.message(0x00))
+
+    def on_message(self, message: Any) -> None:
+        kind, payload = message
+        if kind == 0x10:
+            self.frame_sizes.append(len(payload))
+            self.queue_audio(payload)
+        elif kind == 0x00:
+            self.hangups.append(time.perf_counter())
+        else:
+            self.other_kinds.append(kind)  # Asterisk would refuse these and hang up
+
+    def received_seconds(self) -> float:
+        return len(self.received) / 2 / self.out_rate
