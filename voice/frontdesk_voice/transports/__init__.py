@@ -1,1 +1,1 @@
-"""Wire protocols that carry a call: Twilio Media Streams, Asterisk chan_websocket, the browser."""
+"""Wire protocols that carry a call: Twilio/Telnyx media streams, Asterisk chan_websocket and AudioSocket, the browser."""
