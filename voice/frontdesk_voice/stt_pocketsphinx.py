@@ -10,14 +10,24 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from pocketsphinx import Decoder
 
 from frontdesk_voice.grammars import jsgf
 from frontdesk_voice.speech import Grammar
 
 MAX_SEARCHES = 32
+PHONE_VARIANTS = {"six": ("IH K S", "S IH K", "IH K")}
+"""Telephone-band pronunciations, used only when a piece is decoded as one digit (see DigitStream).
+
+A phone line cuts everything above 4 kHz, where most of an /s/ lives, so pocketsphinx's 16 kHz
+model hears a person's "six" as "eight" (measured: 0 of 8 right on the Asterisk recordings).
+Each variant is a separate word ("six_phone") so the repeat-digit grammar, where a bare "IH K"
+would be inserted between digits, never sees it; the stream reports it as the digit.
+"""
 DEFAULT_DECODERS = 2  # a small shop rarely has more callers speaking at once; each costs ~90 MB
 """Decoders made during the warm-up: one per utterance decoded at the same moment.
 
@@ -44,11 +54,17 @@ class PocketsphinxEngine:
         self._vocabulary: dict[str, bool] = {}
         # Digits read one by one: decode each VAD segment with a one-digit grammar (see DigitStream).
         self.digit_segments = bool((settings or {}).get("digit_segments", True))
+        # ... with the phone-band fixes of DigitStream (off only to measure what they bring: bench/voice_engines.py).
+        self.digit_phone_band = bool((settings or {}).get("digit_phone_band", True))
         self.pool_size = max(1, int((settings or {}).get("pocketsphinx_decoders", DEFAULT_DECODERS)))
         self._pool.put(self._new_decoder())  # load the model now, not on the first call
 
     def _new_decoder(self) -> "PooledDecoder":
         decoder = PooledDecoder(Decoder(samprate=self.sample_rate, loglevel="FATAL", **self._options))
+        for digit, pronunciations in PHONE_VARIANTS.items():
+            for i, phones in enumerate(pronunciations):
+                alias = phone_alias(digit) + (f"({i + 1})" if i else "")
+                decoder.decoder.add_word(alias, phones, i == len(pronunciations) - 1)
         with self._lock:
             self.decoders_created += 1
         return decoder
@@ -110,8 +126,8 @@ class PocketsphinxEngine:
             known = self._vocabulary[word] = decoder.lookup_word(word) is not None
         return known
 
-    def _search_for(self, pooled: "PooledDecoder", grammar: Grammar, single: bool = False) -> str | None:
-        """The decoder's JSGF search for this grammar, added on first use; None if nothing in it is sayable.
+    def _sayable(self, pooled: "PooledDecoder", grammar: Grammar) -> tuple[list[str], list[str]]:
+        """The grammar's phrases and repeat words pocketsphinx can say.
 
         Phrases with a word outside pocketsphinx's dictionary (product names like "daypack") are
         dropped, as Vosk drops them: JSGF refuses unknown words.
@@ -119,20 +135,41 @@ class PocketsphinxEngine:
         closed = grammar.closed_phrases or tuple(p for p in grammar.phrases if p not in grammar.repeat_words)
         phrases = [p for p in closed if all(self._known(pooled.decoder, w) for w in p.split())]
         repeat = [w for w in grammar.repeat_words if self._known(pooled.decoder, w)]
+        return phrases, repeat
+
+    def _search_for(self, pooled: "PooledDecoder", grammar: Grammar) -> str | None:
+        """The decoder's JSGF search for this grammar, added on first use; None if nothing in it is sayable."""
+        phrases, repeat = self._sayable(pooled, grammar)
         if not phrases and not repeat:
             return None
-        text = jsgf("g", phrases, repeat)
-        if single:  # one digit per segment (see DigitStream)
-            text = text.replace("( <word> )+", "<word>")
+        return self._add_search(pooled, jsgf("g", phrases, repeat))
+
+    def _digit_searches(self, pooled: "PooledDecoder", grammar: Grammar) -> "DigitSearches | None":
+        """One-piece searches for DigitStream: one digit (its telephone variants too) or a way out; digits only."""
+        phrases, repeat = self._sayable(pooled, grammar)
+        if not repeat:
+            return None
+        self._make_room(pooled, 3)  # the three must survive each other's adding
+        run = self._add_search(pooled, jsgf("g", phrases, repeat))
+        words = repeat + [phone_alias(w) for w in repeat if w in PHONE_VARIANTS and self.digit_phone_band]
+        one = self._add_search(pooled, jsgf("g", phrases + words))
+        digit = self._add_search(pooled, jsgf("g", words))
+        return DigitSearches(one, digit, run, frozenset(phrases + words))
+
+    def _add_search(self, pooled: "PooledDecoder", text: str) -> str:
         name = "g" + hashlib.sha1(text.encode()).hexdigest()[:12]
         if name not in pooled.grammars:
-            if len(pooled.grammars) >= MAX_SEARCHES:  # catalogs change; don't grow forever
-                for old in pooled.grammars:
-                    pooled.decoder.remove_search(old)
-                pooled.grammars.clear()
+            self._make_room(pooled, 1)
             pooled.decoder.add_jsgf_string(name, text.replace("grammar g;", f"grammar {name};").replace("<g>", f"<{name}>"))
             pooled.grammars.add(name)
         return name
+
+    @staticmethod
+    def _make_room(pooled: "PooledDecoder", searches: int) -> None:
+        if len(pooled.grammars) + searches > MAX_SEARCHES:  # catalogs change; don't grow forever
+            for old in pooled.grammars:
+                pooled.decoder.remove_search(old)
+            pooled.grammars.clear()
 
     def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream | DigitStream":
         pooled = self._acquire()
@@ -142,10 +179,9 @@ class PocketsphinxEngine:
                 decoder.set_cmn(self._cmn)
                 pooled.cmn = self._cmn
             if grammar is not None and grammar.repeat_words and self.digit_segments:
-                one = self._search_for(pooled, grammar, single=True)
-                run = self._search_for(pooled, grammar)
-                if one and run:
-                    return DigitStream(self, pooled, one, run)
+                searches = self._digit_searches(pooled, grammar)
+                if searches is not None:
+                    return DigitStream(self, pooled, searches)
             search = self._search_for(pooled, grammar) if grammar is not None else None
             if search:
                 decoder.activate_search(search)
@@ -156,6 +192,42 @@ class PocketsphinxEngine:
             self._release(pooled)
             raise
         return PocketsphinxStream(self, pooled)
+
+
+def phone_alias(digit: str) -> str:
+    return f"{digit}_phone"
+
+
+PHONE_ALIASES = {phone_alias(digit): digit for digit in PHONE_VARIANTS}
+
+
+class DigitSearches:
+    """The searches a DigitStream switches between, and the answers a one-piece search may give."""
+
+    def __init__(self, one: str, digit: str, run: str, answers: frozenset[str]):
+        self.one, self.digit, self.run, self.answers = one, digit, run, answers
+
+
+@lru_cache(maxsize=1)
+def _high_band_noise(seconds: int = 4, level: float = 20.0) -> np.ndarray:
+    from scipy.signal import butter, sosfilt
+
+    highpass = butter(8, 4200, "highpass", fs=16000, output="sos")
+    noise = np.random.default_rng(0).normal(0.0, level, seconds * 16000)  # fixed seed: the same decode every run
+    return sosfilt(highpass, noise)
+
+
+def fill_high_band(pcm16k: bytes) -> bytes:
+    """Add a faint noise floor above 4.2 kHz to 8 kHz speech played at 16 kHz.
+
+    pocketsphinx's model was trained on wideband speech, which always has something up there;
+    an empty band drags every frame's cepstrum away from what the model knows. With this floor
+    "five" stopped coming out as "nine" on the Asterisk recordings (BENCHMARKS.md).
+    """
+    samples = np.frombuffer(pcm16k, dtype=np.int16).astype(np.float64)
+    noise = _high_band_noise()
+    filled = samples + np.resize(noise, len(samples))
+    return np.clip(np.round(filled), -32768, 32767).astype(np.int16).tobytes()
 
 
 class PooledDecoder:
@@ -219,11 +291,11 @@ class DigitStream:
     PAD_FRAMES = 3
     LONG_MS = 800
 
-    def __init__(self, engine: PocketsphinxEngine, pooled: PooledDecoder, one: str, run: str):
+    def __init__(self, engine: PocketsphinxEngine, pooled: PooledDecoder, searches: DigitSearches):
         import webrtcvad
 
         self._engine, self._pooled, self._decoder = engine, pooled, pooled.decoder
-        self._one, self._run = one, run
+        self._searches = searches
         self._vad = webrtcvad.Vad(2)
         self._pending = b""
         self._frames: list[bytes] = []
@@ -258,14 +330,27 @@ class DigitStream:
         if start is None or (end - start) * 20 < self.MIN_MS:
             return
         audio = b"".join(self._frames[max(0, start - self.PAD_FRAMES): end + self.PAD_FRAMES])
-        search = self._run if (end - start) * 20 > self.LONG_MS else self._one
+        long = (end - start) * 20 > self.LONG_MS
+        words = self._decode(self._searches.run, audio) if long else self._one_digit(audio)
+        if words:
+            self._words.append(words)
+
+    def _one_digit(self, audio: bytes) -> str:
+        if not self._engine.digit_phone_band:
+            return self._decode(self._searches.one, audio)
+        audio = fill_high_band(audio)
+        words = self._decode(self._searches.one, audio)
+        if words not in self._searches.answers:  # stopped inside a way out, or nothing
+            words = self._decode(self._searches.digit, audio)
+        return PHONE_ALIASES.get(words, words)
+
+    def _decode(self, search: str, audio: bytes) -> str:
         self._decoder.activate_search(search)
         self._decoder.start_utt()
         self._decoder.process_raw(audio, False, True)
         self._decoder.end_utt()
         hyp = self._decoder.hyp()
-        if hyp is not None and hyp.hypstr:
-            self._words.append(hyp.hypstr)
+        return hyp.hypstr if hyp is not None else ""
 
     def partial(self) -> str:
         return " ".join(self._words)

@@ -52,6 +52,13 @@ def line_noise(seconds: float, rate: int = 8000, level: float = 30.0, seed: int 
     return noise.astype(np.int16).tobytes()
 
 
+def on_line(pcm8k: bytes, before: float = 0.2, after: float = 0.3) -> bytes:
+    """Speech with line hiss under all of it, as a phone line carries it (not only before and after)."""
+    speech = np.frombuffer(silence(before) + pcm8k + silence(after), dtype=np.int16).astype(np.int32)
+    hiss = np.resize(np.frombuffer(line_noise(len(speech) / 8000 + 0.01), dtype=np.int16), len(speech))
+    return np.clip(speech + hiss, -32768, 32767).astype(np.int16).tobytes()
+
+
 def recorded_digits(number: str, gap: float = 0.15) -> bytes:
     """An order number read digit by digit by a person (Asterisk's 8 kHz recordings)."""
     parts = []
