@@ -3,11 +3,14 @@
 import random
 
 import pytest
-
 from frontdesk_voice.audio import resample
 from frontdesk_voice.grammars import grammar_for
 from frontdesk_voice.normalize import normalize
-from frontdesk_voice.stt_pocketsphinx import MAX_SEARCHES, PocketsphinxEngine, fill_high_band
+from frontdesk_voice.stt_pocketsphinx import (
+    MAX_SEARCHES,
+    PocketsphinxEngine,
+    fill_high_band,
+)
 
 from .speech_samples import on_line, piper, recorded_digits
 
