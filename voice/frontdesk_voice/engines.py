@@ -31,6 +31,7 @@ def _piper(settings: dict[str, Any]) -> Any:
 def builtin_factories() -> list[SpeechEngineFactory]:
     return [
         SpeechEngineFactory("stt", "vosk", _vosk, languages=("*",), description="Vosk/Kaldi, streaming, grammars", plugin="voice"),
-        SpeechEngineFactory("stt", "pocketsphinx", _pocketsphinx, description="CMU pocketsphinx, US English bundled", plugin="voice"),
+        SpeechEngineFactory("stt", "pocketsphinx", _pocketsphinx, description="CMU pocketsphinx, US English bundled", plugin="voice",
+                           holds_gil=True),
         SpeechEngineFactory("tts", "piper", _piper, languages=("*",), description="Piper neural TTS (default voice en_US-joe-medium)", plugin="voice"),
     ]

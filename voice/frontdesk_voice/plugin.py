@@ -11,6 +11,7 @@ from frontdesk import hookimpl
 from frontdesk.registry import Channel
 
 from frontdesk_voice.engines import builtin_factories
+from frontdesk_voice.stt_process import create_recognizer
 from frontdesk_voice.web import make_blueprint, voice_settings_of
 
 log = logging.getLogger("frontdesk_voice")
@@ -33,7 +34,7 @@ def shared_engine(factory: Any, settings: dict[str, Any]) -> Any:
     key = (factory.kind, factory.name, repr(sorted((k, repr(v)) for k, v in settings.items() if k not in CALL_SETTINGS)))
     with _lock:
         if key not in _engines:
-            _engines[key] = factory.create(settings)
+            _engines[key] = create_recognizer(factory, settings) if factory.kind == "stt" else factory.create(settings)
         return _engines[key]
 
 

@@ -1,7 +1,7 @@
 """The voice line of one Frontdesk process: shared engines, prompts, live calls.
 
-Models load once here and every call shares them (a Vosk model or pocketsphinx's
-decoder pool, one Piper voice).
+Models load once and every call shares them: one Piper voice, a Vosk model, or
+pocketsphinx's decoder pools in the recognition worker processes (``stt_process.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from frontdesk_voice.bot import Bot
 from frontdesk_voice.call import AudioSink, Call
 from frontdesk_voice.prompts import PromptBook, SpeechCache
 from frontdesk_voice.speech import EngineRegistry
+from frontdesk_voice.stt_process import create_recognizer
 from frontdesk_voice.vad import EndpointerConfig
 
 log = logging.getLogger("frontdesk_voice")
@@ -52,13 +53,14 @@ class VoiceService:
         self.language = self.settings.get("language", "en")
         self.bot = bot
         engines = engines or default_engines()
-        self.stt = stt or engines.get("stt", choose_stt(self.settings)).create(self.settings)
+        self.stt = stt or create_recognizer(engines.get("stt", choose_stt(self.settings)), self.settings)
         self.tts = tts or engines.get("tts", self.settings.get("tts", "piper")).create(self.settings)
         self.prompts = PromptBook(self.language, self.settings.get("prompts"), shop=self.settings.get("shop_name", shop))
         self.speech = speech or SpeechCache(self.tts)
         self.no_input_s = float(self.settings.get("no_input_seconds", 8.0))
         self.turn_metrics: deque[dict[str, Any]] = deque(maxlen=1000)
         self.calls: set[Call] = set()
+        self._finishing: set[Call] = set()  # hung up, but the worker may still be inside Piper
         self._lock = threading.Lock()
         self._listeners: dict[int, Callable[[dict[str, Any]], None]] = {}
         self._primed = False
@@ -121,13 +123,21 @@ class VoiceService:
             calls = list(self.calls)
         for call in calls:
             call.hangup("server shutting down")
-        for call in calls:
+        with self._lock:
+            finishing = list(self._finishing)
+        for call in calls + finishing:
             call.join(timeout)
 
     def call_ended(self, call: Call) -> None:
         with self._lock:
             self.calls.discard(call)
             self._listeners.pop(id(call), None)
+            # Its worker ends after the sentence it is rendering; close() waits for it.
+            self._finishing = {c for c in self._finishing if c.worker_alive()} | ({call} if call.worker_alive() else set())
+
+    def worker_finished(self, call: Call) -> None:
+        with self._lock:
+            self._finishing.discard(call)
 
     def flag_transfer(self, call_sid: str, number: str) -> None:
         """Remember that this call is to be put through to ``number`` once its stream closes."""

@@ -77,6 +77,10 @@ class SpeechEngineFactory:
     languages: tuple[str, ...] = ("en",)
     description: str = ""
     plugin: str = ""
+    holds_gil: bool = False
+    """STT only: the engine's binding keeps Python's GIL while it decodes, so the voice line runs it in
+    worker processes (``stt_processes``) where it cannot stall live calls. ``create`` must then be a
+    module-level function, since the worker process imports it by name."""
 
     def __post_init__(self) -> None:
         if self.kind not in ("stt", "tts"):
