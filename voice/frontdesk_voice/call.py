@@ -168,6 +168,9 @@ class Call:
         self.service.call_ended(self)
         log.info("call %s ended: %s", self.conversation_id, reason)
 
+    def worker_alive(self) -> bool:
+        return self._worker.is_alive()
+
     def join(self, timeout: float = 10.0) -> None:
         if self._worker.is_alive():
             self._worker.join(timeout)
@@ -305,6 +308,12 @@ class Call:
     # --- the worker: engine + speech --------------------------------------------
 
     def _work(self) -> None:
+        try:
+            self._work_until_closed()
+        finally:
+            self.service.worker_finished(self)
+
+    def _work_until_closed(self) -> None:
         while True:
             utterance = self._utterances.get()
             if utterance is None or self.closed:
