@@ -2,52 +2,98 @@
 
     .venv/bin/python bench/voice_calls.py [--calls 4,6,8]
 
-Runs the real server (demo shop, real engine, pocketsphinx + Piper) in this process and
-drives it with local Twilio Media Streams peers that talk and listen in real time
-(Piper-voiced caller sentences, 20 ms μ-law frames). Turn latency = caller's last voiced
-frame → first bot audio frame sent, split into endpointing (silence the VAD waits for),
-final STT, engine (intent + action), TTS time to first audio. The peers run in the same
-process as the server, so they compete for the same two cores and the GIL: a pessimistic setup.
+The server (demo shop, real engine, pocketsphinx + Piper) runs in its own process
+(``bench/voice_server.py``), once per configuration, both alive for the whole run and used
+in turn, so the two are measured side by side under the same machine load:
+
+- ``in-process``: recognition in the server's process (``stt_processes = 0``; how 0.1.0 ran);
+- ``workers``: recognition in two worker processes (``stt_processes = 2``; the default now).
+
+Both build 6 pocketsphinx decoders in the warm-up. The callers are local Twilio Media Streams
+peers in *this* process, talking and listening in real time (Piper-voiced sentences, 20 ms
+μ-law frames at 8 kHz). Turn latency (server's clock) = caller's last voiced frame → first bot
+audio frame sent, split into endpointing, final STT, engine, TTS time to first audio. "Heard"
+(peer's clock) = end of the caller's sentence audio → first bot audio received. Underruns are
+counted on each peer's playout clock. CPU and memory are the server's process plus its
+recognition workers.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
+import os
+import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voice"))
 
-from tests.conftest import start_server  # noqa: E402
 from tests.peers import TwilioPeer  # noqa: E402
 from tests.speech_samples import piper  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ["What are your opening hours?", "Where is my order?", "one zero zero two",
           "Do you sell trail running shoes?", "How long does delivery take?", "Can I return my shoes?"]
+CONFIGS = {"in-process": {"stt_processes": 0, "pocketsphinx_decoders": 6},
+           "workers": {"stt_processes": 2, "pocketsphinx_decoders": 6}}
+TICKS = os.sysconf("SC_CLK_TCK")
 
-
-POOL_FOR_BENCH = 6
-"""Decoders the warm-up builds in the "after" runs: one per caller at the goal of 6 calls (the shipped default is 2)."""
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return round(values[min(len(values) - 1, int(round(q * (len(values) - 1))))], 1) if values else -1.0
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+class Server:
+    """One ``bench/voice_server.py`` process and the recognition workers it started."""
+
+    def __init__(self, label: str, voice: dict):
+        self.label = label
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "voice_server.py"), json.dumps(voice)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        hello = json.loads(self.process.stdout.readline())
+        self.port, self.pid = hello["port"], hello["pid"]
+
+    def ask(self, command: str) -> dict:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/voice/twilio"
+
+    def pids(self) -> list[int]:
+        children = []
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            children += [int(p) for p in (task / "children").read_text().split()]
+        return [self.pid, *children]
+
+    def rss_mb(self) -> float:
+        total = 0
+        for pid in self.pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
+    def cpu_s(self) -> float:
+        total = 0
+        for pid in self.pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / TICKS
+
+    def close(self) -> None:
+        self.process.stdin.write("quit\n")
+        self.process.stdin.flush()
+        self.process.wait(60)
 
 
-def one_caller(live, turns: list[str], results: list, caller: str = "+14155550123") -> None:
-    peer = TwilioPeer(live.ws("/voice/twilio"), caller=caller, speed=1.0).start()
+def one_caller(url: str, turns: list[str], results: list, caller: str = "+14155550123") -> None:
+    peer = TwilioPeer(url, caller=caller, speed=1.0).start()
     try:
         peer.wait_idle(timeout=60)
         for text in turns:
@@ -60,58 +106,65 @@ def one_caller(live, turns: list[str], results: list, caller: str = "+1415555012
         peer.close()
 
 
+def heard_latencies(peer: TwilioPeer) -> list[float]:
+    """End of each caller sentence → the first bot audio that arrived after it (peer's clock)."""
+    out = []
+    for ended in peer.speech_ended_at:
+        after = [t for t in peer.audio_times if t > ended]
+        if after:
+            out.append((after[0] - ended) * 1000)
+    return out
+
+
 def stage_summary(turns: list[dict]) -> dict:
     speech = [t["stages_ms"] for t in turns if t["source"] == "speech"]
-    return {f"{stage}_ms": {"p50": pct([s[stage] for s in speech], 0.5), "p95": pct([s[stage] for s in speech], 0.95)}
+    return {stage: {"p50": pct([s[stage] for s in speech], 0.5), "p95": pct([s[stage] for s in speech], 0.95)}
             for stage in ("endpointing", "stt_final", "engine", "tts_first_audio", "total")} | {"turns": len(speech)}
 
 
-def barge_ins(live, attempts: int = 5) -> list[float]:
-    latencies = []
+def single_call(server: Server, calls: int = 3) -> dict:
+    """One caller at a time, the six-turn script each time (18 turns: a median of 6 moves too much)."""
+    server.ask("reset")
+    results: list = []
+    for _ in range(calls):
+        one_caller(server.url(), SCRIPT, results)
+    heard = [v for p in results for v in heard_latencies(p)]
+    return stage_summary(server.ask("metrics")["turns"]) | {"heard_p50_ms": pct(heard, 0.5)}
+
+
+def barge_ins(server: Server, attempts: int = 5) -> dict:
+    server.ask("reset")
     for _ in range(attempts):
-        before = set(live.voice.calls)
-        peer = TwilioPeer(live.ws("/voice/twilio"), caller=None, speed=1.0).start()
+        peer = TwilioPeer(server.url(), caller=None, speed=1.0).start()
         try:
             time.sleep(1.2)  # the greeting is playing
-            call = next(c for c in list(live.voice.calls) if c not in before)
             peer.say(piper("Sorry, can I speak to someone?"))
             deadline = time.time() + 5
             while not peer.events_of("clear") and time.time() < deadline:
                 time.sleep(0.01)
-            if call.record.barge_ins:
-                latencies.append(call.record.barge_ins[0] * 1000)
         finally:
             peer.close()
-    return latencies
+    time.sleep(1.0)  # let the server notice the hang-ups
+    values = server.ask("metrics")["barge_ins_ms"]
+    return {"values": [round(v, 1) for v in values], "p50": pct(values, 0.5)}
 
 
-def set_pool(stt, size: int) -> None:
-    """Leave exactly ``size`` idle pocketsphinx decoders in the pool (drops extra ones, builds missing ones)."""
-    pool = getattr(stt, "_pool", None)
-    if pool is None:
-        return
-    while stt.decoders_created > size and not pool.empty():
-        pool.get_nowait()
-        stt.decoders_created -= 1
-    gc.collect()
-    stt.fill_pool(size)
-
-
-def concurrent(live, n: int) -> dict:
-    """N callers ringing 250 ms apart, three turns each; underruns counted on each peer's playout clock."""
-    live.voice.turn_metrics.clear()
-    base = rss_mb()
+def concurrent(server: Server, n: int) -> dict:
+    """N callers ringing 250 ms apart, three turns each, all talking at about the same moment."""
+    server.ask("reset")
+    base = server.rss_mb()
     peak = [base]
     results: list = []
-    threads = [threading.Thread(target=one_caller, args=(live, SCRIPT[:3], results, f"+1555000{i:04d}")) for i in range(n)]
-    cpu0, wall0 = time.process_time(), time.perf_counter()
+    threads = [threading.Thread(target=one_caller, args=(server.url(), SCRIPT[:3], results, f"+1555000{i:04d}"))
+               for i in range(n)]
+    cpu0, wall0 = server.cpu_s(), time.perf_counter()
     for thread in threads:
         thread.start()
         time.sleep(0.25)  # calls don't all ring in the same millisecond
 
     def watch() -> None:
         while any(t.is_alive() for t in threads):
-            peak.append(rss_mb())
+            peak.append(server.rss_mb())
             time.sleep(0.5)
 
     watcher = threading.Thread(target=watch)
@@ -119,18 +172,22 @@ def concurrent(live, n: int) -> dict:
     for thread in threads:
         thread.join()
     watcher.join()
-    cpu = 100 * (time.process_time() - cpu0) / (time.perf_counter() - wall0)
-    summary = stage_summary(list(live.voice.turn_metrics))
+    cpu = 100 * (server.cpu_s() - cpu0) / (time.perf_counter() - wall0)
+    summary = stage_summary(server.ask("metrics")["turns"])
     gaps = [g for p in results for g in p.gaps_ms]
+    heard = [v for p in results for v in heard_latencies(p)]
     return {
         "completed_calls": len(results),
         "underruns": sum(p.underruns for p in results),
         "underrun_gap_ms_max": max(gaps, default=0.0),
-        "queue_empty_events_old_count": sum(p.queue_empty_events for p in results),
-        "turn_total_ms": summary["total_ms"],
-        "endpointing_ms": summary["endpointing_ms"],
-        "engine_ms": summary["engine_ms"],
+        "turn_total_ms": summary["total"],
+        "heard_ms": {"p50": pct(heard, 0.5), "p95": pct(heard, 0.95)},
+        "endpointing_p50_ms": summary["endpointing"]["p50"],
+        "stt_final_p50_ms": summary["stt_final"]["p50"],
+        "engine_p50_ms": summary["engine"]["p50"],
+        "tts_first_audio_p50_ms": summary["tts_first_audio"]["p50"],
         "cpu_percent_of_one_core": round(cpu),
+        "rss_before_mb": round(base),
         "memory_per_call_mb": round((max(peak) - base) / n, 1),
     }
 
@@ -139,27 +196,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", default="4,6,8")
     args = parser.parse_args()
-    live = start_server(Path(tempfile.mkdtemp()))
+    for text in set(SCRIPT) | {"Sorry, can I speak to someone?"}:
+        piper(text)  # synthesise the callers' sentences before anything is measured
     started = time.perf_counter()
-    live.voice.prerender()  # load models, prime the recogniser and pre-render prompts before measuring
-    out_warmup_s = round(time.perf_counter() - started, 1)
-    out: dict = {"warmup_s": out_warmup_s, "rss_after_warmup_mb": round(rss_mb(), 1)}
-    single: list = []
-    one_caller(live, SCRIPT, single)
-    out["single_call"] = stage_summary(list(live.voice.turn_metrics))
-    out["barge_in_ms"] = {"values": [round(v, 1) for v in barge_ins(live)]}
-    out["barge_in_ms"]["p50"] = pct(out["barge_in_ms"]["values"], 0.5)
-    stt = live.voice.stt
-    for n in [int(x) for x in args.calls.split(",")]:
-        # Side by side: "before" = decoders built on demand while calls are live (the old warm-up made
-        # one); "after" = the warm-up builds the pool (pocketsphinx_decoders) before any call.
-        for label, pool in (("before", 1), ("after", POOL_FOR_BENCH)):
-            set_pool(stt, pool)
-            out[f"{n}_concurrent_{label}"] = concurrent(live, n) | {"decoders_ready": pool}
-    out["decoders_created"] = getattr(stt, "decoders_created", None)
-    out["rss_mb"] = round(rss_mb(), 1)
+    servers = {label: Server(label, voice) for label, voice in CONFIGS.items()}
+    out: dict = {"servers_ready_s": round(time.perf_counter() - started, 1),
+                 "rss_after_warmup_mb": {label: round(s.rss_mb()) for label, s in servers.items()}}
+    try:
+        for label, server in servers.items():
+            out[f"single_call/{label}"] = single_call(server)
+            out[f"barge_in_ms/{label}"] = barge_ins(server)
+        for n in [int(x) for x in args.calls.split(",")]:
+            for label, server in servers.items():
+                out[f"{n}_calls/{label}"] = concurrent(server, n)
+                print(f"{n} calls, {label}: {json.dumps(out[f'{n}_calls/{label}'])}", file=sys.stderr, flush=True)
+        out["decoders"] = {label: s.ask("metrics")["decoders"] for label, s in servers.items()}
+    finally:
+        for server in servers.values():
+            server.close()
     print(json.dumps(out, indent=2))
-    live.close()
 
 
 if __name__ == "__main__":
