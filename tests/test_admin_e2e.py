@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from werkzeug.serving import make_server  # noqa: E402
 
 from frontdesk.cli import demo_settings  # noqa: E402
+from frontdesk.hours import WEEKDAYS  # noqa: E402
 from frontdesk.settings import load_settings  # noqa: E402
 from frontdesk.web import create_app  # noqa: E402
 
@@ -62,6 +63,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     overrides = demo_settings("127.0.0.1", port, str(tmp_path_factory.mktemp("admin-e2e")))
     overrides["disabled_plugins"] = ["voice"]
+    # Open round the clock: the handoff reply must not depend on when CI runs (the demo shop shuts at weekends).
+    overrides["shop"]["hours"] = {day: "00:00-23:59:59" for day in WEEKDAYS}
     overrides["limits"] = {"conversations_per_hour_per_ip": 1000, "requests_per_minute_per_ip": 10000,
                            "messages_per_minute_per_conversation": 200}
     overrides["logging"] = {"level": "WARNING", "json": True}
