@@ -111,10 +111,11 @@ def settings_or_exit(config: str | None, overrides: dict[str, Any] | None = None
 
 
 def build_app_or_exit(settings: dict[str, Any]) -> Any:
+    """The app, not yet started: the server starts it in its worker process (see ``frontdesk.server``)."""
     from frontdesk.web import create_app
 
     try:
-        return create_app(settings)
+        return create_app(settings, start=False)
     except ConfigError as exc:
         click.echo(f"Configuration error: {exc}", err=True)
         sys.exit(2)

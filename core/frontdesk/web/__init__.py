@@ -17,8 +17,13 @@ from frontdesk.web.security import RateLimits, add_cors_headers
 log = logging.getLogger("frontdesk.web")
 
 
-def create_app(frontdesk: Frontdesk | dict[str, Any]) -> Flask:
-    """Build the app for a :class:`Frontdesk` (or its settings dict)."""
+def create_app(frontdesk: Frontdesk | dict[str, Any], start: bool = True) -> Flask:
+    """Build the app for a :class:`Frontdesk` (or its settings dict).
+
+    ``start=False`` leaves ``Frontdesk.start()`` (channel set-up, background threads, child
+    processes) to the caller: gunicorn builds the app in its master and starts it in the worker
+    it forks, since threads do not survive a fork.
+    """
     if not isinstance(frontdesk, Frontdesk):
         frontdesk = Frontdesk(frontdesk)
     configure_logging(frontdesk.settings["logging"])
@@ -38,7 +43,8 @@ def create_app(frontdesk: Frontdesk | dict[str, Any]) -> Flask:
     sock.init_app(app)
     register_plugin_blueprints(app, frontdesk)
     install_request_hooks(app, frontdesk)
-    frontdesk.start()
+    if start:
+        frontdesk.start()
     return app
 
 
