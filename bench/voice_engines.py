@@ -6,7 +6,8 @@ Digits: order numbers read digit by digit by a person (Debian's asterisk-core-so
 8 kHz), decoded with the digit grammar exactly as a call would, by engines primed with the greeting
 as the voice line primes them, side by side: the whole utterance against the repeat-digit grammar
 (``digit_segments = false``), cut at pauses into one-digit decodes without the phone-band fixes
-(``digit_phone_band = false``, before) and with them (the default). The 40 numbers are split in
+(``digit_phone_band = false``) and with them (``digit_whole_run = false``, before), and the default
+(now): pieces, but the whole utterance as one run once a piece passes 1 s (``digit_whole_run``). The 40 numbers are split in
 two halves: ``dev`` (looked at while tuning) and ``held`` (only scored); both reuse the same ten
 recordings, so Piper- and espeak-voiced digit strings are scored too. Two line conditions: hiss
 under the whole utterance (a real line), and the old composition (digital silence between digits,
@@ -99,7 +100,8 @@ def digit_figures() -> dict:
     """Exact matches per set and engine; every number is decoded from the greeting-primed state."""
     grammar = grammar_for({"slot": "order_number", "entity": "order_number"})
     engines = {"whole utterance": primed({"digit_segments": False}),
-               "pieces, before": primed({"digit_phone_band": False}), "pieces, now": primed({})}
+               "pieces, no phone band": primed({"digit_phone_band": False, "digit_whole_run": False}),
+               "pieces, before": primed({"digit_whole_run": False}), "pieces + run when long, now": primed({})}
     figures: dict = {}
     for set_name, pairs in digit_sets().items():
         for label, engine in engines.items():

@@ -56,6 +56,8 @@ class PocketsphinxEngine:
         self.digit_segments = bool((settings or {}).get("digit_segments", True))
         # ... with the phone-band fixes of DigitStream (off only to measure what they bring: bench/voice_engines.py).
         self.digit_phone_band = bool((settings or {}).get("digit_phone_band", True))
+        # ... and, once a piece is too long to be one digit, the whole utterance decoded as a run instead.
+        self.digit_whole_run = bool((settings or {}).get("digit_whole_run", True))
         self.pool_size = max(1, int((settings or {}).get("pocketsphinx_decoders", DEFAULT_DECODERS)))
         self._pool.put(self._new_decoder())  # load the model now, not on the first call
 
@@ -173,24 +175,36 @@ class PocketsphinxEngine:
 
     def start(self, grammar: Grammar | None = None) -> "PocketsphinxStream | DigitStream":
         pooled = self._acquire()
-        decoder = pooled.decoder
         try:
-            if self._cmn and pooled.cmn is None:  # made before priming finished: give it the learned mean once
-                decoder.set_cmn(self._cmn)
-                pooled.cmn = self._cmn
+            self._give_cmn(pooled)
             if grammar is not None and grammar.repeat_words and self.digit_segments:
                 searches = self._digit_searches(pooled, grammar)
                 if searches is not None:
-                    return DigitStream(self, pooled, searches)
-            search = self._search_for(pooled, grammar) if grammar is not None else None
-            if search:
-                decoder.activate_search(search)
-            else:
-                decoder.activate_search("_default")
-            decoder.start_utt()
+                    return DigitStream(self, pooled, searches, grammar)
+            return self._stream(pooled, grammar)
         except Exception:
             self._release(pooled)
             raise
+
+    def start_run(self, grammar: Grammar) -> "PocketsphinxStream":
+        """The whole utterance against the grammar's run of digits, on a second decoder (DigitStream's long pieces)."""
+        pooled = self._acquire()
+        try:
+            self._give_cmn(pooled)
+            return self._stream(pooled, grammar)
+        except Exception:
+            self._release(pooled)
+            raise
+
+    def _give_cmn(self, pooled: "PooledDecoder") -> None:
+        if self._cmn and pooled.cmn is None:  # made before priming finished: give it the learned mean once
+            pooled.decoder.set_cmn(self._cmn)
+            pooled.cmn = self._cmn
+
+    def _stream(self, pooled: "PooledDecoder", grammar: Grammar | None) -> "PocketsphinxStream":
+        search = self._search_for(pooled, grammar) if grammar is not None else None
+        pooled.decoder.activate_search(search or "_default")
+        pooled.decoder.start_utt()
         return PocketsphinxStream(self, pooled)
 
 
@@ -283,6 +297,14 @@ class DigitStream:
     piece is decoded with a grammar of exactly one digit (or a way out: "agent", "cancel").
     A piece too long to be one digit (digits said in one breath) is decoded with the repeat
     grammar. Pieces are decoded as they close, so ``partial()`` grows while the caller talks.
+
+    Digits said in one breath do much better as one streamed utterance (live CMN) than as
+    batch-decoded long pieces (Piper: 10/10 against 3/10, BENCHMARKS.md). So as soon as a piece
+    grows past ``RUN_MS`` a second pooled decoder is started on the whole utterance so far with
+    the repeat grammar and kept fed; ``final()`` then answers with it (the pieces only if it heard
+    nothing), so pieces closing after that are not decoded. ``RUN_MS`` is above ``LONG_MS`` because
+    one slowly said digit can pass 0.8 s, and decoded as its own piece it beat the whole utterance.
+    A number read with pauses never grows such a piece and costs one decoder, as before.
     """
 
     FRAME = 640  # 20 ms at 16 kHz
@@ -290,12 +312,14 @@ class DigitStream:
     MIN_MS = 100  # shorter is a click or breath
     PAD_FRAMES = 3
     LONG_MS = 800
+    RUN_MS = 1000  # longer is two digits or more even said slowly (Piper's "four," with its comma: 0.9 s)
 
-    def __init__(self, engine: PocketsphinxEngine, pooled: PooledDecoder, searches: DigitSearches):
+    def __init__(self, engine: PocketsphinxEngine, pooled: PooledDecoder, searches: DigitSearches, grammar: Grammar):
         import webrtcvad
 
         self._engine, self._pooled, self._decoder = engine, pooled, pooled.decoder
-        self._searches = searches
+        self._searches, self._grammar = searches, grammar
+        self._run: PocketsphinxStream | None = None  # the whole utterance as a run, once a piece is long
         self._vad = webrtcvad.Vad(2)
         self._pending = b""
         self._frames: list[bytes] = []
@@ -316,18 +340,28 @@ class DigitStream:
     def _frame(self, frame: bytes) -> None:
         index = len(self._frames)
         self._frames.append(frame)
+        if self._run is not None:
+            self._run.feed(frame)
         if self._vad.is_speech(frame, 16000):
             if self._start is None:
                 self._start = index
             self._gap = 0
+            if self._run is None and (index + 1 - self._start) * 20 > self.RUN_MS and self._engine.digit_whole_run:
+                self._start_run()
         elif self._start is not None:
             self._gap += 1
             if self._gap * 20 >= self.GAP_MS:
                 self._close(index - self._gap + 1)
 
+    def _start_run(self) -> None:
+        """Start the whole-utterance decoder and catch it up on everything heard so far, frame by frame as if live."""
+        self._run = self._engine.start_run(self._grammar)
+        for frame in self._frames:
+            self._run.feed(frame)
+
     def _close(self, end: int) -> None:
         start, self._start, self._gap = self._start, None, 0
-        if start is None or (end - start) * 20 < self.MIN_MS:
+        if start is None or (end - start) * 20 < self.MIN_MS or self._run is not None:
             return
         audio = b"".join(self._frames[max(0, start - self.PAD_FRAMES): end + self.PAD_FRAMES])
         long = (end - start) * 20 > self.LONG_MS
@@ -353,7 +387,7 @@ class DigitStream:
         return hyp.hypstr if hyp is not None else ""
 
     def partial(self) -> str:
-        return " ".join(self._words)
+        return self._run.partial() if self._run is not None else " ".join(self._words)
 
     def final(self) -> str:
         if not self._done:
@@ -362,7 +396,12 @@ class DigitStream:
                 if self._start is not None:
                     self._close(len(self._frames))
             finally:
+                # The run's decoder goes back first, so the pool (last in, first out) hands this one out next:
+                # each keeps its own kind of history, which pocketsphinx carries into the next utterance.
+                run = self._run.final() if self._run is not None else ""
                 self._engine._release(self._pooled)
+            if run:
+                self._words = [run]
         return " ".join(self._words)
 
     def __del__(self) -> None:

@@ -1,5 +1,6 @@
 """DigitStream on a person's recorded digits: order numbers read digit by digit over a phone line."""
 
+import gc
 import random
 
 import pytest
@@ -12,7 +13,7 @@ from frontdesk_voice.stt_pocketsphinx import (
     fill_high_band,
 )
 
-from .speech_samples import on_line, piper, recorded_digits
+from .speech_samples import DIGIT_WORDS, on_line, piper, recorded_digits
 
 GRAMMAR = grammar_for({"slot": "order_number", "entity": "order_number"})
 
@@ -33,19 +34,41 @@ def before():
     return primed({"digit_phone_band": False})
 
 
+@pytest.fixture(scope="module")
+def pieces_only():
+    return primed({"digit_whole_run": False})
+
+
 def numbers() -> list[str]:
     rng = random.Random(7)  # the benchmark's 40 (bench/voice_engines.py)
     return [str(rng.randint(1000, 99999)) for _ in range(40)]
+
+
+def one_breath_numbers() -> list[str]:
+    rng = random.Random(3)  # the benchmark's Piper-voiced numbers (bench/voice_engines.py)
+    return [str(rng.randint(1000, 99999)) for _ in range(10)]
+
+
+def in_one_breath(number: str) -> bytes:
+    return on_line(piper(" ".join(DIGIT_WORDS[int(d)] for d in number)))
+
+
+def feed(stream, pcm8k: bytes) -> None:
+    pcm = resample(pcm8k, 8000, 16000)
+    for i in range(0, len(pcm), 640):
+        stream.feed(pcm[i:i + 640])
 
 
 def hear(engine: PocketsphinxEngine, pcm8k: bytes) -> str:
     for pooled in list(engine._pool.queue):  # each number from the primed state, as a fresh call starts
         pooled.decoder.set_cmn(engine._cmn)
     stream = engine.start(GRAMMAR)
-    pcm = resample(pcm8k, 8000, engine.sample_rate)
-    for i in range(0, len(pcm), 640):
-        stream.feed(pcm[i:i + 640])
+    feed(stream, pcm8k)
     return stream.final()
+
+
+def digits(text: str) -> str:
+    return normalize(text, "digits").replace(" ", "")
 
 
 def exact(engine: PocketsphinxEngine) -> tuple[int, list[str]]:
@@ -70,6 +93,38 @@ def test_a_piece_never_comes_out_as_part_of_a_way_out(now):
 
 def test_a_way_out_said_alone_is_still_heard(now):
     assert hear(now, on_line(piper("agent"))) == "agent"
+    assert hear(now, on_line(piper("speak to a person"))) == "speak to a person"  # long: decoded as a whole
+
+
+def test_digits_said_in_one_breath_are_decoded_as_one_utterance(now, pieces_only):
+    got = sum(digits(hear(now, in_one_breath(n))) == n for n in one_breath_numbers())
+    old = sum(digits(hear(pieces_only, in_one_breath(n))) == n for n in one_breath_numbers())
+    assert got >= 8, f"{got}/10 exact (measured 10/10)"
+    assert got >= old + 4, f"{got}/10 against {old}/10 with long pieces decoded alone (measured 10 against 3)"
+
+
+def test_a_number_read_with_pauses_takes_one_decoder():
+    engine = primed({})
+    stream = engine.start(GRAMMAR)
+    feed(stream, on_line(recorded_digits("4712")))
+    assert stream._run is None  # no piece long enough to be two digits
+    stream.final()
+    assert engine.decoders_created == 1 and len(engine._pool.queue) == 1
+
+
+def test_the_second_decoder_goes_back_to_the_pool_after_final_and_after_a_hang_up():
+    engine = primed({})
+    stream = engine.start(GRAMMAR)
+    feed(stream, in_one_breath("32190"))
+    assert stream._run is not None and len(engine._pool.queue) == 0  # both decoders busy
+    assert digits(stream.final()) == "32190"
+    assert engine.decoders_created == 2 and len(engine._pool.queue) == 2
+    hung_up = engine.start(GRAMMAR)
+    feed(hung_up, in_one_breath("32190"))
+    assert len(engine._pool.queue) == 0
+    del hung_up  # the call ended mid-number: no final()
+    gc.collect()
+    assert engine.decoders_created == 2 and len(engine._pool.queue) == 2
 
 
 def test_digit_searches_survive_a_full_search_table(now):
