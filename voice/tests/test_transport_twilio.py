@@ -1,4 +1,8 @@
-"""Twilio Media Streams end to end: a local Twilio peer, the real server, the real engine and demo shop."""
+"""Twilio Media Streams end to end: a local Twilio peer, the real server, the real engine and demo shop.
+
+The scenarios Telnyx shares with Twilio run here for both (``media_stream``); test_transport_telnyx.py has
+what only Telnyx does.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,8 @@ import pytest
 import requests
 from simple_websocket import Client
 
-from frontdesk_voice.audio import pcm_to_ulaw
-
-from .peers import TwilioPeer, loudness
-from .speech_samples import piper, silence
+from .peers import TelnyxPeer, TwilioPeer, loudness
+from .speech_samples import piper
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +27,19 @@ def only_call(live, before):
     calls = [c for c in list(live.voice.calls) if c not in before]
     assert len(calls) == 1
     return calls[0]
+
+
+def bot_text(live, call) -> str:
+    return " ".join(t for r, t in conversation_messages(live, call.conversation_id) if r == "bot")
+
+
+MEDIA_STREAMS = {"twilio": (TwilioPeer, "/voice/twilio"), "telnyx": (TelnyxPeer, "/voice/telnyx")}
+"""Telnyx's media streaming is Twilio's protocol with other names: the scenarios both must pass run on both."""
+
+
+@pytest.fixture(params=sorted(MEDIA_STREAMS))
+def media_stream(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 def test_twiml_webhook_connects_the_call_to_the_stream(live):
@@ -71,9 +86,10 @@ def test_caller_id_verifies_an_order_spoken_and_the_record_is_complete(live):
         peer.close()
 
 
-def test_keypad_order_number_without_caller_id_then_postcode(live):
+def test_keypad_order_number_without_caller_id_then_postcode(live, media_stream):
+    peer_class, path = MEDIA_STREAMS[media_stream]
     before = set(live.voice.calls)
-    peer = TwilioPeer(live.ws("/voice/twilio"), caller=None, speed=4.0).start()
+    peer = peer_class(live.ws(path), caller=None, speed=4.0).start()
     try:
         peer.wait_idle(timeout=20)
         call = only_call(live, before)
@@ -82,14 +98,11 @@ def test_keypad_order_number_without_caller_id_then_postcode(live):
         for key in "1002#":
             peer.dtmf(key)
         peer.wait_idle(timeout=30)
-        messages = conversation_messages(live, call.conversation_id)
-        bot = " ".join(t for r, t in messages if r == "bot")
-        assert "being prepared" not in bot, "nothing about the order before verification"
+        assert "being prepared" not in bot_text(live, call), "nothing about the order before verification"
         for key in "94107#":
             peer.dtmf(key)
         peer.wait_idle(timeout=30)
-        bot = " ".join(t for r, t in conversation_messages(live, call.conversation_id) if r == "bot")
-        assert "Order #1002 is being prepared" in bot
+        assert "Order #1002 is being prepared" in bot_text(live, call)
     finally:
         peer.close()
 
@@ -107,9 +120,10 @@ def test_zero_asks_for_a_person(live):
         peer.close()
 
 
-def test_barge_in_clears_twilio_buffer_and_tracks_what_was_heard(live):
+def test_barge_in_clears_the_buffer_and_tracks_what_was_heard(live, media_stream):
+    peer_class, path = MEDIA_STREAMS[media_stream]
     before = set(live.voice.calls)
-    peer = TwilioPeer(live.ws("/voice/twilio"), caller=None, speed=1.0).start()
+    peer = peer_class(live.ws(path), caller=None, speed=1.0).start()
     try:
         time.sleep(1.0)  # the greeting is playing in real time
         call = only_call(live, before)
@@ -119,6 +133,9 @@ def test_barge_in_clears_twilio_buffer_and_tracks_what_was_heard(live):
             time.sleep(0.02)
         clears = peer.events_of("clear")
         assert clears, "the bot stopped talking when the caller did"
+        # Twilio's clear names the stream; Telnyx documents a bare {"event": "clear"}.
+        expected = {"event": "clear", "streamSid": peer.stream_sid} if media_stream == "twilio" else {"event": "clear"}
+        assert clears[0][1] == expected
         assert clears[0][0] - peer.speech_sent_at[0] < 0.6
         assert call.record.cut, "the rest of the greeting was recorded as not heard"
         peer.wait_idle(timeout=30)
@@ -164,9 +181,8 @@ def test_wrong_codec_is_refused_cleanly(live):
 
 
 def events_of(live, conversation_id):
-    from sqlalchemy import select
-
     from frontdesk.storage.models import Event
+    from sqlalchemy import select
 
     with live.frontdesk.db.session() as session:
         return list(session.scalars(select(Event).where(Event.conversation_id == conversation_id)))
