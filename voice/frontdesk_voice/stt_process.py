@@ -34,9 +34,8 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Callable
 
 from frontdesk_voice.speech import Grammar, SpeechEngineFactory
 
@@ -124,7 +123,7 @@ class ProcessRecognizer:
         pending = [worker.ask(command) for worker in self.workers]
         return [wait() for wait in pending]
 
-    def start(self, grammar: Grammar | None = None) -> ProcessStream:
+    def start(self, grammar: Grammar | None = None) -> "ProcessStream":
         if self._closed:
             raise RuntimeError("speech recogniser is closed")
         with self._lock:
@@ -143,7 +142,7 @@ class ProcessRecognizer:
 class ProcessStream:
     """One utterance decoded in a worker process."""
 
-    def __init__(self, worker: Worker, stream_id: int):
+    def __init__(self, worker: "Worker", stream_id: int):
         self.worker, self.id = worker, stream_id
         self._partial = ""
         self._text: str | None = None
@@ -311,7 +310,7 @@ class Worker:
         self.conn.close()
 
 
-LIVE_RECOGNIZERS: weakref.WeakSet[ProcessRecognizer] = weakref.WeakSet()
+LIVE_RECOGNIZERS: "weakref.WeakSet[ProcessRecognizer]" = weakref.WeakSet()
 
 
 @atexit.register

@@ -3,8 +3,6 @@ the real server, the real engines and the demo shop.
 
 Protocol: https://developers.telnyx.com/api-reference/websockets/stream-call-media-over-websocket
 TeXML ``<Stream>``: https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs/stream
-
-The keypad-with-postcode and barge-in scenarios run for Telnyx in test_transport_twilio.py (``media_stream``).
 """
 
 from __future__ import annotations
@@ -18,9 +16,13 @@ from simple_websocket import Client
 
 from .peers import TelnyxPeer, loudness
 from .speech_samples import piper
-from .test_transport_twilio import bot_text, conversation_messages, events_of, only_call
+from .test_transport_twilio import conversation_messages, events_of, only_call
 
 pytestmark = pytest.mark.slow
+
+
+def bot_text(live, call) -> str:
+    return " ".join(t for r, t in conversation_messages(live, call.conversation_id) if r == "bot")
 
 
 def test_texml_webhook_asks_for_a_bidirectional_rtp_stream(live):
@@ -75,6 +77,46 @@ def test_caller_id_from_the_start_frame_verifies_a_keyed_order(live):
             peer.dtmf(key)
         peer.wait_idle(timeout=30)
         assert "Order #1002 is being prepared" in bot_text(live, call)
+    finally:
+        peer.close()
+
+
+def test_keypad_order_without_caller_id_needs_the_postcode(live):
+    before = set(live.voice.calls)
+    peer = TelnyxPeer(live.ws("/voice/telnyx"), caller=None, speed=4.0).start()
+    try:
+        peer.wait_idle(timeout=20)
+        call = only_call(live, before)
+        peer.say(piper("Where is my order?"))
+        peer.wait_idle(timeout=30)
+        for key in "1002#":
+            peer.dtmf(key)
+        peer.wait_idle(timeout=30)
+        assert "being prepared" not in bot_text(live, call), "nothing about the order before verification"
+        for key in "94107#":
+            peer.dtmf(key)
+        peer.wait_idle(timeout=30)
+        assert "Order #1002 is being prepared" in bot_text(live, call)
+    finally:
+        peer.close()
+
+
+def test_barge_in_sends_clear_and_pending_marks_come_back(live):
+    before = set(live.voice.calls)
+    peer = TelnyxPeer(live.ws("/voice/telnyx"), caller=None, speed=1.0).start()
+    try:
+        time.sleep(1.0)  # the greeting is playing in real time
+        call = only_call(live, before)
+        peer.say(piper("Actually I want to know your opening hours."), trailing_silence=1.0)
+        deadline = time.time() + 10
+        while not peer.events_of("clear") and time.time() < deadline:
+            time.sleep(0.02)
+        clears = peer.events_of("clear")
+        assert clears, "the bot stopped talking when the caller did"
+        assert clears[0][1] == {"event": "clear"}, "Telnyx's clear frame, exactly"
+        assert clears[0][0] - peer.speech_sent_at[0] < 0.6
+        assert call.record.cut, "the rest of the greeting was recorded as not heard"
+        peer.wait_idle(timeout=30)
     finally:
         peer.close()
 

@@ -1,8 +1,4 @@
-"""Twilio Media Streams end to end: a local Twilio peer, the real server, the real engine and demo shop.
-
-The scenarios Telnyx shares with Twilio run here for both (``media_stream``); test_transport_telnyx.py has
-what only Telnyx does.
-"""
+"""Twilio Media Streams end to end: a local Twilio peer, the real server, the real engine and demo shop."""
 
 from __future__ import annotations
 
@@ -13,8 +9,10 @@ import pytest
 import requests
 from simple_websocket import Client
 
-from .peers import TelnyxPeer, TwilioPeer, loudness
-from .speech_samples import piper
+from frontdesk_voice.audio import pcm_to_ulaw
+
+from .peers import TwilioPeer, loudness
+from .speech_samples import piper, silence
 
 pytestmark = pytest.mark.slow
 
@@ -27,19 +25,6 @@ def only_call(live, before):
     calls = [c for c in list(live.voice.calls) if c not in before]
     assert len(calls) == 1
     return calls[0]
-
-
-def bot_text(live, call) -> str:
-    return " ".join(t for r, t in conversation_messages(live, call.conversation_id) if r == "bot")
-
-
-MEDIA_STREAMS = {"twilio": (TwilioPeer, "/voice/twilio"), "telnyx": (TelnyxPeer, "/voice/telnyx")}
-"""Telnyx's media streaming is Twilio's protocol with other names: the scenarios both must pass run on both."""
-
-
-@pytest.fixture(params=sorted(MEDIA_STREAMS))
-def media_stream(request: pytest.FixtureRequest) -> str:
-    return request.param
 
 
 def test_twiml_webhook_connects_the_call_to_the_stream(live):
@@ -86,10 +71,9 @@ def test_caller_id_verifies_an_order_spoken_and_the_record_is_complete(live):
         peer.close()
 
 
-def test_keypad_order_number_without_caller_id_then_postcode(live, media_stream):
-    peer_class, path = MEDIA_STREAMS[media_stream]
+def test_keypad_order_number_without_caller_id_then_postcode(live):
     before = set(live.voice.calls)
-    peer = peer_class(live.ws(path), caller=None, speed=4.0).start()
+    peer = TwilioPeer(live.ws("/voice/twilio"), caller=None, speed=4.0).start()
     try:
         peer.wait_idle(timeout=20)
         call = only_call(live, before)
@@ -98,11 +82,14 @@ def test_keypad_order_number_without_caller_id_then_postcode(live, media_stream)
         for key in "1002#":
             peer.dtmf(key)
         peer.wait_idle(timeout=30)
-        assert "being prepared" not in bot_text(live, call), "nothing about the order before verification"
+        messages = conversation_messages(live, call.conversation_id)
+        bot = " ".join(t for r, t in messages if r == "bot")
+        assert "being prepared" not in bot, "nothing about the order before verification"
         for key in "94107#":
             peer.dtmf(key)
         peer.wait_idle(timeout=30)
-        assert "Order #1002 is being prepared" in bot_text(live, call)
+        bot = " ".join(t for r, t in conversation_messages(live, call.conversation_id) if r == "bot")
+        assert "Order #1002 is being prepared" in bot
     finally:
         peer.close()
 
@@ -120,10 +107,9 @@ def test_zero_asks_for_a_person(live):
         peer.close()
 
 
-def test_barge_in_clears_the_buffer_and_tracks_what_was_heard(live, media_stream):
-    peer_class, path = MEDIA_STREAMS[media_stream]
+def test_barge_in_clears_twilio_buffer_and_tracks_what_was_heard(live):
     before = set(live.voice.calls)
-    peer = peer_class(live.ws(path), caller=None, speed=1.0).start()
+    peer = TwilioPeer(live.ws("/voice/twilio"), caller=None, speed=1.0).start()
     try:
         time.sleep(1.0)  # the greeting is playing in real time
         call = only_call(live, before)
@@ -133,9 +119,6 @@ def test_barge_in_clears_the_buffer_and_tracks_what_was_heard(live, media_stream
             time.sleep(0.02)
         clears = peer.events_of("clear")
         assert clears, "the bot stopped talking when the caller did"
-        # Twilio's clear names the stream; Telnyx documents a bare {"event": "clear"}.
-        expected = {"event": "clear", "streamSid": peer.stream_sid} if media_stream == "twilio" else {"event": "clear"}
-        assert clears[0][1] == expected
         assert clears[0][0] - peer.speech_sent_at[0] < 0.6
         assert call.record.cut, "the rest of the greeting was recorded as not heard"
         peer.wait_idle(timeout=30)
@@ -181,8 +164,9 @@ def test_wrong_codec_is_refused_cleanly(live):
 
 
 def events_of(live, conversation_id):
-    from frontdesk.storage.models import Event
     from sqlalchemy import select
+
+    from frontdesk.storage.models import Event
 
     with live.frontdesk.db.session() as session:
         return list(session.scalars(select(Event).where(Event.conversation_id == conversation_id)))
