@@ -168,9 +168,6 @@ class Call:
         self.service.call_ended(self)
         log.info("call %s ended: %s", self.conversation_id, reason)
 
-    def worker_alive(self) -> bool:
-        return self._worker.is_alive()
-
     def join(self, timeout: float = 10.0) -> None:
         if self._worker.is_alive():
             self._worker.join(timeout)
@@ -308,6 +305,7 @@ class Call:
     # --- the worker: engine + speech --------------------------------------------
 
     def _work(self) -> None:
+        self.service.worker_started(self)
         try:
             self._work_until_closed()
         finally:

@@ -60,7 +60,7 @@ class VoiceService:
         self.no_input_s = float(self.settings.get("no_input_seconds", 8.0))
         self.turn_metrics: deque[dict[str, Any]] = deque(maxlen=1000)
         self.calls: set[Call] = set()
-        self._finishing: set[Call] = set()  # hung up, but the worker may still be inside Piper
+        self._working: set[Call] = set()  # calls whose worker thread runs (after a hang-up it may still be in Piper)
         self._lock = threading.Lock()
         self._listeners: dict[int, Callable[[dict[str, Any]], None]] = {}
         self._primed = False
@@ -124,20 +124,23 @@ class VoiceService:
         for call in calls:
             call.hangup("server shutting down")
         with self._lock:
-            finishing = list(self._finishing)
-        for call in calls + finishing:
+            working = list(self._working)
+        for call in calls + working:
             call.join(timeout)
 
     def call_ended(self, call: Call) -> None:
         with self._lock:
             self.calls.discard(call)
             self._listeners.pop(id(call), None)
-            # Its worker ends after the sentence it is rendering; close() waits for it.
-            self._finishing = {c for c in self._finishing if c.worker_alive()} | ({call} if call.worker_alive() else set())
+
+    # Called by the call's worker thread itself, first and last, so the set is never out of step with it.
+    def worker_started(self, call: Call) -> None:
+        with self._lock:
+            self._working.add(call)
 
     def worker_finished(self, call: Call) -> None:
         with self._lock:
-            self._finishing.discard(call)
+            self._working.discard(call)
 
     def flag_transfer(self, call_sid: str, number: str) -> None:
         """Remember that this call is to be put through to ``number`` once its stream closes."""
