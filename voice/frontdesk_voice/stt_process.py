@@ -87,9 +87,9 @@ class ProcessRecognizer:
         self._priming_speech = b""
         self.processes = processes
         self.workers = [Worker(self, index) for index in range(processes)]
-        self._info = self.workers[0].info()  # waits for the first worker: the model loads in it, not here
-        self.sample_rate: int = self._info["sample_rate"]
-        self.language: str = self._info["language"]
+        info = self.workers[0].info()  # waits for the first worker: the model loads in it, not here
+        self.sample_rate: int = info["sample_rate"]
+        self.language: str = info["language"]
         LIVE_RECOGNIZERS.add(self)
 
     # The engine's own settings, as each worker builds it.
@@ -101,10 +101,6 @@ class ProcessRecognizer:
     @property
     def primed(self) -> bool:
         return bool(self._priming_speech)
-
-    @property
-    def decoders_created(self) -> int:
-        return sum(worker.stats.get("decoders_created", 0) for worker in self.workers)
 
     def prime(self, speech16k: bytes) -> None:
         """Prime every worker's engine with the same speech (see ``PocketsphinxEngine.prime``)."""
@@ -189,7 +185,6 @@ class Worker:
     def __init__(self, owner: ProcessRecognizer, index: int):
         self.owner, self.index = owner, index
         self.streams: dict[int, ProcessStream] = {}
-        self.stats: dict[str, Any] = {}
         self._send_lock = threading.Lock()
         self._replies: dict[int, tuple[threading.Event, list[Any]]] = {}
         self._request_ids = itertools.count(1)
@@ -271,7 +266,6 @@ class Worker:
             if stream is not None:
                 stream.resolve("")
         elif kind == "reply":
-            self.stats = message[3]
             waiting = self._replies.get(message[1])
             if waiting is not None:
                 waiting[1].append(message[2])
@@ -401,8 +395,7 @@ class WorkerLoop:
             self.engine.prime(command[1])
         elif command[0] == "fill" and callable(getattr(self.engine, "fill_pool", None)):
             result = self.engine.fill_pool(command[1])
-        stats = {"decoders_created": getattr(self.engine, "decoders_created", 0)}
-        self.conn.send(("reply", request_id, result, stats))
+        self.conn.send(("reply", request_id, result))
 
 
 def worker_main(fd: int) -> None:
