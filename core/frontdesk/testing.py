@@ -29,7 +29,6 @@ from frontdesk.app_state import Frontdesk
 from frontdesk.settings import deep_merge, demo_config, load_settings
 
 
-
 @dataclass
 class Answer:
     """The bot's replies to one message."""

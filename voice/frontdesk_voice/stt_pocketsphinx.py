@@ -31,9 +31,10 @@ would be inserted between digits, never sees it; the stream reports it as the di
 DEFAULT_DECODERS = 2  # a small shop rarely has more callers speaking at once; each costs ~90 MB
 """Decoders made during the warm-up: one per utterance decoded at the same moment.
 
-Building a decoder loads the model (~0.3 s) inside pocketsphinx with the GIL held, so one
-built while calls are live stalls every call in the process — the caller audio being read,
-the audio being sent. The warm-up builds this many; a busier moment still builds more.
+Building a decoder loads the model (~0.3 s) inside pocketsphinx with the GIL held: in a
+recognition worker (``stt_process.py``) that holds up the other callers that worker decodes;
+run in the server's process (``stt_processes = 0``) it stalls every live call. The warm-up
+builds this many; a busier moment still builds more.
 """
 
 
@@ -111,9 +112,8 @@ class PocketsphinxEngine:
             pooled = self._new_decoder()
             if self._priming_speech:
                 self._prime_decoder(pooled, self._priming_speech)
-            elif self._cmn:
-                pooled.decoder.set_cmn(self._cmn)
-                pooled.cmn = self._cmn
+            else:
+                self._give_cmn(pooled)
             self._release(pooled)
             built += 1
         return built
